@@ -1,0 +1,2 @@
+import Sprig
+print("sprig-bench \(Sprig.version)")

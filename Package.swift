@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "Sprig",
+  products: [
+    .library(name: "Sprig", targets: ["Sprig"]),
+    .executable(name: "sprig", targets: ["sprig"]),
+    .executable(name: "sprig-bench", targets: ["SprigBench"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // MARK: C at the edge
+    // SuiteSparse:GraphBLAS (Debian ships no GraphBLAS.pc: linked by name).
+    .systemLibrary(name: "CGraphBLAS", path: "Sources/CGraphBLAS"),
+    // OpenBLAS's CBLAS.
+    .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+    // The hot sparse loops, compiled per instruction set and chosen at run time.
+    .target(name: "SprigKernels", path: "Sources/SprigKernels"),
+
+    // MARK: Library
+    .target(name: "Sprig", dependencies: ["CGraphBLAS", "CBLAS", "SprigKernels"]),
+
+    // MARK: Tools
+    .target(
+      name: "SprigCLI",
+      dependencies: ["Sprig", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    .executableTarget(name: "sprig", dependencies: ["SprigCLI"]),
+    .executableTarget(
+      name: "SprigBench",
+      dependencies: ["Sprig", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      path: "Benchmarks/SprigBench"),
+
+    // MARK: Tests
+    .testTarget(name: "SprigTests", dependencies: ["Sprig", "SprigCLI", "SprigKernels", "CGraphBLAS"]),
+  ],
+  swiftLanguageModes: [.v5]
+)

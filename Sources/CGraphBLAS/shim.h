@@ -1,0 +1,3 @@
+// GraphBLAS.h from Debian's libgraphblas-dev (SuiteSparse:GraphBLAS 7.4).
+// Its C11 _Generic macros do not import into Swift; the typed functions do.
+#include <GraphBLAS.h>

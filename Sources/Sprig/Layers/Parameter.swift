@@ -1,0 +1,46 @@
+// Parameter: a flat array of trainable values with its gradient and the
+// optimizer's state, kept together so evolution can edit all three.
+
+/// A trainable array, its gradient and the optimizer's per-element state.
+///
+/// Sparse layers store their weights as a parameter over the CSR value
+/// array. When evolution changes the pattern it calls ``remap(from:)``, so
+/// surviving connections keep their optimizer state and regrown ones start
+/// from zero.
+public final class Parameter {
+  /// A name unique within its layer (`weight`, `bias`, `slope`, …).
+  public let name: String
+  /// The values.
+  public var value: [Float]
+  /// ∂L/∂value, written by the layer's backward.
+  public var gradient: [Float]
+  /// Whether weight decay applies (weights yes; biases and activation
+  /// parameters no, as in PyTorch's common practice for SET-style MLPs).
+  public let decays: Bool
+  /// Optimizer state arrays (momentum, Adam moments), each as long as
+  /// `value`; created and owned by the optimizer.
+  public var optimizerState: [[Float]] = []
+
+  /// A parameter holding `value`, with a zero gradient.
+  public init(name: String, value: [Float], decays: Bool) {
+    self.name = name
+    self.value = value
+    self.gradient = [Float](repeating: 0, count: value.count)
+    self.decays = decays
+  }
+
+  /// The number of elements.
+  public var count: Int { value.count }
+
+  /// Re-indexes gradient and optimizer state after the value array changed
+  /// layout: element `i` of the new layout came from `source[i]` of the old
+  /// one, or is new when `source[i] < 0` (state zero). `value` must already
+  /// hold the new values.
+  public func remap(from source: [Int32]) {
+    precondition(source.count == value.count, "remap: \(source.count) sources for \(value.count) values")
+    gradient = [Float](repeating: 0, count: value.count)
+    optimizerState = optimizerState.map { old in
+      source.map { $0 >= 0 ? old[Int($0)] : 0 }
+    }
+  }
+}

@@ -1,0 +1,48 @@
+// BLAS: the one place Sprig calls OpenBLAS's cblas.
+import CBLAS
+
+/// Dense linear algebra on OpenBLAS.
+public enum BLAS {
+  /// `C = alpha · op(A) · op(B) + beta · C`, where `op` transposes when asked.
+  ///
+  /// `C` must already have the shape of the product.
+  public static func gemm(
+    _ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool = false,
+    into c: Matrix, alpha: Float = 1, beta: Float = 0
+  ) {
+    let m = transposeA ? a.columns : a.rows
+    let k = transposeA ? a.rows : a.columns
+    let kb = transposeB ? b.columns : b.rows
+    let n = transposeB ? b.rows : b.columns
+    precondition(k == kb, "gemm: inner dimensions \(k) and \(kb) differ")
+    precondition(c.rows == m && c.columns == n, "gemm: output is \(c.rows)×\(c.columns), product is \(m)×\(n)")
+    if m == 0 || n == 0 { return }
+    if k == 0 {
+      if beta == 0 { c.fill(0) } else { for i in c.elements.indices { c.elements[i] *= beta } }
+      return
+    }
+    a.elements.withUnsafeBufferPointer { pa in
+      b.elements.withUnsafeBufferPointer { pb in
+        c.elements.withUnsafeMutableBufferPointer { pc in
+          cblas_sgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, pa.baseAddress, Int32(max(a.columns, 1)),
+            pb.baseAddress, Int32(max(b.columns, 1)), beta, pc.baseAddress, Int32(max(n, 1)))
+        }
+      }
+    }
+  }
+
+  /// `y += alpha · x` over whole arrays.
+  public static func axpy(_ alpha: Float, _ x: [Float], _ y: inout [Float]) {
+    precondition(x.count == y.count, "axpy: lengths differ")
+    x.withUnsafeBufferPointer { px in
+      y.withUnsafeMutableBufferPointer { py in
+        cblas_saxpy(Int32(x.count), alpha, px.baseAddress, 1, py.baseAddress, 1)
+      }
+    }
+  }
+
+  /// Sets OpenBLAS's own thread count (Sprig's ``Parallel/threadCount`` calls it).
+  static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
+}

@@ -1,0 +1,48 @@
+// Parallel: the one thread-count knob and the row-chunked parallel loop.
+import Dispatch
+import Foundation
+
+/// Sprig's parallelism: one knob for Sprig's kernels and OpenBLAS.
+public enum Parallel {
+  nonisolated(unsafe) private static var threads: Int = {
+    let env = ProcessInfo.processInfo.environment["SPRIG_THREADS"].flatMap { Int($0) }
+    let n = max(1, env ?? ProcessInfo.processInfo.activeProcessorCount)
+    BLAS.setThreads(n)
+    return n
+  }()
+
+  /// Threads used by every kernel. Starts from `SPRIG_THREADS`, else the
+  /// number of cores.
+  public static var threadCount: Int {
+    get { threads }
+    set {
+      threads = max(1, newValue)
+      BLAS.setThreads(threads)
+    }
+  }
+
+  /// Runs `body` over `0..<count` split into contiguous chunks.
+  ///
+  /// Chunks are several per thread, so that a thread the OS deschedules on a
+  /// shared machine delays only a small piece of the work, not the whole step.
+  /// `minimumChunk` keeps tiny loops on one thread.
+  public static func forEachChunk(
+    of count: Int, minimumChunk: Int = 1, _ body: (Range<Int>) -> Void
+  ) {
+    let t = threadCount
+    if t == 1 || count <= minimumChunk {
+      if count > 0 { body(0..<count) }
+      return
+    }
+    let chunks = min(max(1, count / max(minimumChunk, 1)), t * 8)
+    if chunks <= 1 {
+      body(0..<count)
+      return
+    }
+    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+      let start = count * c / chunks
+      let end = count * (c + 1) / chunks
+      if start < end { body(start..<end) }
+    }
+  }
+}

@@ -1,0 +1,128 @@
+// SprigKernels: CSR kernels compiled three times (AVX-512, AVX2+FMA, portable)
+// and dispatched at run time, so Sprig is fast as a dependency without
+// -target-cpu or unsafeFlags.
+#include "SprigKernels.h"
+
+#include <string.h>
+
+typedef float v8f __attribute__((vector_size(32), aligned(4)));
+
+#define SPRIG_HELPERS                                                          \
+  static inline v8f splat8(float v) { return (v8f){v, v, v, v, v, v, v, v}; } \
+  static inline v8f load8(const float *p) { v8f v; memcpy(&v, p, sizeof v); return v; } \
+  static inline void store8(float *p, v8f v) { memcpy(p, &v, sizeof v); }    \
+  static inline float hsum8(v8f v) {                                          \
+    return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7])); \
+  }
+
+#if defined(__x86_64__) && defined(__clang__)
+#define SPRIG_HAVE_X86 1
+
+#pragma clang attribute push(__attribute__((target("avx512f,avx512vl,avx2,fma"))), apply_to = function)
+#define splat8 splat8_avx512
+#define load8 load8_avx512
+#define store8 store8_avx512
+#define hsum8 hsum8_avx512
+SPRIG_HELPERS
+#define SPRIG_SUFFIX avx512
+#include "kernel_body.h"
+#undef SPRIG_SUFFIX
+#undef splat8
+#undef load8
+#undef store8
+#undef hsum8
+#pragma clang attribute pop
+
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#define splat8 splat8_avx2
+#define load8 load8_avx2
+#define store8 store8_avx2
+#define hsum8 hsum8_avx2
+SPRIG_HELPERS
+#define SPRIG_SUFFIX avx2
+#include "kernel_body.h"
+#undef SPRIG_SUFFIX
+#undef splat8
+#undef load8
+#undef store8
+#undef hsum8
+#pragma clang attribute pop
+#endif
+
+SPRIG_HELPERS
+#define SPRIG_SUFFIX generic
+#include "kernel_body.h"
+#undef SPRIG_SUFFIX
+
+static sprig_isa detect(void) {
+#ifdef SPRIG_HAVE_X86
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) return SPRIG_ISA_AVX512;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return SPRIG_ISA_AVX2;
+#endif
+  return SPRIG_ISA_GENERIC;
+}
+
+// -1 until first use; a plain int is enough because every thread computes
+// the same value.
+static int active_isa = -1;
+
+sprig_isa sprig_kernels_detected_isa(void) { return detect(); }
+
+sprig_isa sprig_kernels_active_isa(void) {
+  if (active_isa < 0) active_isa = (int)detect();
+  return (sprig_isa)active_isa;
+}
+
+sprig_isa sprig_kernels_force_isa(sprig_isa isa) {
+  sprig_isa best = detect();
+  active_isa = (int)(isa > best ? best : isa);
+  return (sprig_isa)active_isa;
+}
+
+void sprig_spmm_rows(const int32_t *row_ptr, const int32_t *col_idx,
+                     const int32_t *value_index, const float *values,
+                     const float *bias, const float *x, int64_t ldx,
+                     float *y, int64_t ldy, int64_t batch,
+                     int64_t row_begin, int64_t row_end) {
+  switch (sprig_kernels_active_isa()) {
+#ifdef SPRIG_HAVE_X86
+  case SPRIG_ISA_AVX512:
+    spmm_rows_avx512(row_ptr, col_idx, value_index, values, bias, x, ldx, y, ldy, batch, row_begin, row_end);
+    return;
+  case SPRIG_ISA_AVX2:
+    spmm_rows_avx2(row_ptr, col_idx, value_index, values, bias, x, ldx, y, ldy, batch, row_begin, row_end);
+    return;
+#endif
+  default:
+    spmm_rows_generic(row_ptr, col_idx, value_index, values, bias, x, ldx, y, ldy, batch, row_begin, row_end);
+  }
+}
+
+void sprig_sddmm_rows(const int32_t *row_ptr, const int32_t *col_idx,
+                      const float *dy, int64_t lddy, const float *x,
+                      int64_t ldx, float *gradient, int64_t batch,
+                      int64_t row_begin, int64_t row_end) {
+  switch (sprig_kernels_active_isa()) {
+#ifdef SPRIG_HAVE_X86
+  case SPRIG_ISA_AVX512:
+    sddmm_rows_avx512(row_ptr, col_idx, dy, lddy, x, ldx, gradient, batch, row_begin, row_end);
+    return;
+  case SPRIG_ISA_AVX2:
+    sddmm_rows_avx2(row_ptr, col_idx, dy, lddy, x, ldx, gradient, batch, row_begin, row_end);
+    return;
+#endif
+  default:
+    sddmm_rows_generic(row_ptr, col_idx, dy, lddy, x, ldx, gradient, batch, row_begin, row_end);
+  }
+}
+
+void sprig_row_sums(const float *dy, int64_t lddy, float *out, int64_t batch,
+                    int64_t row_begin, int64_t row_end) {
+  for (int64_t r = row_begin; r < row_end; r++) {
+    const float *d = dy + r * lddy;
+    float s = 0;
+    for (int64_t b = 0; b < batch; b++) s += d[b];
+    out[r] = s;
+  }
+}

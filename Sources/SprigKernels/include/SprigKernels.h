@@ -1,0 +1,59 @@
+// SprigKernels: the hot loops of a sparse layer over CSR arrays.
+//
+// Activations are feature-major: a matrix of n_features x batch floats whose
+// rows are `ld` floats apart, so every connection touches one contiguous row
+// of the batch. Each kernel works on a half-open range of CSR rows, so the
+// caller can split the rows into chunks and run them on several threads.
+//
+// The instruction set is chosen once at run time (AVX-512, AVX2+FMA or a
+// portable fallback); sprig_kernels_force_isa() overrides it for tests.
+#ifndef SPRIG_KERNELS_H
+#define SPRIG_KERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Instruction sets the kernels are compiled for.
+typedef enum {
+  SPRIG_ISA_GENERIC = 0,
+  SPRIG_ISA_AVX2 = 1,
+  SPRIG_ISA_AVX512 = 2,
+} sprig_isa;
+
+/// The best instruction set this CPU supports.
+sprig_isa sprig_kernels_detected_isa(void);
+/// The instruction set the kernels use now.
+sprig_isa sprig_kernels_active_isa(void);
+/// Forces an instruction set (clamped to what the CPU supports); returns the one in force.
+sprig_isa sprig_kernels_force_isa(sprig_isa isa);
+
+/// Y[r, :] = bias[r] + sum_k W[r, k] * X[k, :] for rows r in [row_begin, row_end).
+///
+/// `value_index`, when not NULL, maps each stored entry to its position in
+/// `values` (used for the transposed pattern, which shares W's values).
+/// `bias` may be NULL (then Y starts from zero).
+void sprig_spmm_rows(const int32_t *row_ptr, const int32_t *col_idx,
+                     const int32_t *value_index, const float *values,
+                     const float *bias, const float *x, int64_t ldx,
+                     float *y, int64_t ldy, int64_t batch,
+                     int64_t row_begin, int64_t row_end);
+
+/// G[k] = dot(DY[r, :], X[col_idx[k], :]) for every stored entry k of rows
+/// r in [row_begin, row_end): the weight gradient sampled on W's pattern.
+void sprig_sddmm_rows(const int32_t *row_ptr, const int32_t *col_idx,
+                      const float *dy, int64_t lddy, const float *x,
+                      int64_t ldx, float *gradient, int64_t batch,
+                      int64_t row_begin, int64_t row_end);
+
+/// out[r] = sum_b DY[r, b] for rows r in [row_begin, row_end): the bias gradient.
+void sprig_row_sums(const float *dy, int64_t lddy, float *out, int64_t batch,
+                    int64_t row_begin, int64_t row_end);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

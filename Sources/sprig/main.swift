@@ -1,0 +1,3 @@
+import SprigCLI
+
+SprigCommand.main()
