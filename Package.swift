@@ -17,11 +17,13 @@ let package = Package(
     .systemLibrary(name: "CGraphBLAS", path: "Sources/CGraphBLAS"),
     // OpenBLAS's CBLAS.
     .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+    // zlib, for gzipped IDX files.
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
     // The hot sparse loops, compiled per instruction set and chosen at run time.
     .target(name: "SprigKernels", path: "Sources/SprigKernels"),
 
     // MARK: Library
-    .target(name: "Sprig", dependencies: ["CGraphBLAS", "CBLAS", "SprigKernels"]),
+    .target(name: "Sprig", dependencies: ["CGraphBLAS", "CBLAS", "CZlib", "SprigKernels"]),
 
     // MARK: Tools
     .target(
