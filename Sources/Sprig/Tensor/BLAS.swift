@@ -33,6 +33,26 @@ public enum BLAS {
     }
   }
 
+  /// `C = alpha · op(A) · op(B) + beta · C` on row-major arrays: `op(A)` is
+  /// `m × k`, `op(B)` is `k × n`, `C` is `m × n`.
+  public static func gemm(
+    m: Int, n: Int, k: Int, _ a: [Float], transposeA: Bool = false, _ b: [Float], transposeB: Bool = false,
+    into c: inout [Float], alpha: Float = 1, beta: Float = 0
+  ) {
+    precondition(a.count == m * k && b.count == k * n && c.count == m * n, "gemm: array sizes do not match \(m)×\(k)·\(k)×\(n)")
+    if m == 0 || n == 0 || k == 0 { return }
+    a.withUnsafeBufferPointer { pa in
+      b.withUnsafeBufferPointer { pb in
+        c.withUnsafeMutableBufferPointer { pc in
+          cblas_sgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, pa.baseAddress, Int32(transposeA ? m : k),
+            pb.baseAddress, Int32(transposeB ? k : n), beta, pc.baseAddress, Int32(n))
+        }
+      }
+    }
+  }
+
   /// `y += alpha · x` over whole arrays.
   public static func axpy(_ alpha: Float, _ x: [Float], _ y: inout [Float]) {
     precondition(x.count == y.count, "axpy: lengths differ")

@@ -1,0 +1,115 @@
+// SparseLinear: a fully connected layer whose weights exist only on a sparse
+// pattern, stored in CSR — memory and time proportional to its connections.
+
+/// `y = W·x + b` with `W` sparse (CSR), the layer SET evolves.
+///
+/// Forward is an SpMM over the pattern, backward an SpMM over Wᵀ's pattern
+/// (which reads W's values through a position map, so it never falls out of
+/// step with the optimizer) and the weight gradient is computed only on the
+/// pattern (SDDMM). Memory per connection: value, column index, gradient,
+/// optimizer state, and the transposed index and position (4 bytes each).
+public final class SparseLinear: Layer {
+  public let inputSize: Int
+  public let outputSize: Int
+  public var needsInputGradient = true
+  /// Which connections exist: rows are output units, columns input units.
+  public private(set) var pattern: SparsityPattern
+  /// One weight per connection, in CSR order of ``pattern``.
+  public let weight: Parameter
+  /// One bias per output unit.
+  public let bias: Parameter
+
+  private var transposedPattern: SparsityPattern
+  private var transposedSource: [Int32]
+  private var input: Matrix?
+  private let output = Matrix(rows: 0, columns: 0)
+  private let inputGradient = Matrix(rows: 0, columns: 0)
+
+  public var name: String { "SparseLinear \(inputSize)→\(outputSize)" }
+  public var parameters: [Parameter] { [weight, bias] }
+
+  /// A layer on `pattern` with the given weights (CSR order) and biases.
+  public init(pattern: SparsityPattern, weights: [Float], bias: [Float]) throws {
+    guard weights.count == pattern.nonzeroCount else {
+      throw SparseError.valueCountMismatch(values: weights.count, connections: pattern.nonzeroCount)
+    }
+    guard bias.count == pattern.rows else {
+      throw SparseError.valueCountMismatch(values: bias.count, connections: pattern.rows)
+    }
+    self.inputSize = pattern.columns
+    self.outputSize = pattern.rows
+    self.pattern = pattern
+    self.weight = Parameter(name: "weight", value: weights, decays: true)
+    self.bias = Parameter(name: "bias", value: bias, decays: false)
+    (transposedPattern, transposedSource) = pattern.transposed()
+  }
+
+  /// A layer on `pattern` with weights drawn by `initialization` for each
+  /// unit's actual in-degree, and zero biases.
+  public convenience init(
+    pattern: SparsityPattern, initialization: WeightInitialization = .heUniform,
+    using rng: inout SeededGenerator
+  ) {
+    let fanOut = Double(pattern.nonzeroCount) / Double(max(pattern.columns, 1))
+    var w = [Float](repeating: 0, count: pattern.nonzeroCount)
+    for i in 0..<pattern.rows {
+      let start = Int(pattern.rowPointers[i]), end = Int(pattern.rowPointers[i + 1])
+      for k in start..<end { w[k] = initialization.sample(fanIn: end - start, fanOut: fanOut, using: &rng) }
+    }
+    try! self.init(pattern: pattern, weights: w, bias: [Float](repeating: 0, count: pattern.rows))
+  }
+
+  /// An Erdős–Rényi layer at SET's `epsilon` (see ``ErdosRenyiTopology``).
+  public convenience init(
+    inputSize: Int, outputSize: Int, epsilon: Double, initialization: WeightInitialization = .heUniform,
+    using rng: inout SeededGenerator
+  ) {
+    let p = ErdosRenyiTopology.pattern(inputSize: inputSize, outputSize: outputSize, epsilon: epsilon, using: &rng)
+    self.init(pattern: p, initialization: initialization, using: &rng)
+  }
+
+  /// The number of connections.
+  public var connectionCount: Int { pattern.nonzeroCount }
+
+  /// The weights as a CSR matrix (a copy).
+  public var weights: CSRMatrix { try! CSRMatrix(pattern: pattern, values: weight.value) }
+
+  public func forward(_ x: Matrix, training: Bool) -> Matrix {
+    precondition(x.rows == inputSize, "\(name): input has \(x.rows) features")
+    SparseKernels.multiply(pattern, values: weight.value, bias: bias.value, x, into: output)
+    input = training ? x : nil
+    return output
+  }
+
+  public func backward(_ dY: Matrix) -> Matrix {
+    guard let x = input else { preconditionFailure("\(name): backward without a training forward") }
+    SparseKernels.sampledProduct(pattern, dY, x, into: &weight.gradient)  // dW = (dY·Xᵀ) ∘ pattern
+    SparseKernels.rowSums(dY, into: &bias.gradient)  // db = Σ_batch dY
+    input = nil
+    guard needsInputGradient else { return inputGradient }
+    SparseKernels.multiply(  // dX = Wᵀ·dY
+      transposedPattern, values: weight.value, valuePositions: transposedSource, dY, into: inputGradient)
+    return inputGradient
+  }
+
+  /// Replaces the pattern (evolution): `weights` are in the new CSR order,
+  /// and `source[k]` is the old position of new connection `k`, or −1 for a
+  /// new connection, so the optimizer state follows surviving connections.
+  public func replacePattern(_ newPattern: SparsityPattern, weights: [Float], source: [Int32]) {
+    precondition(newPattern.rows == outputSize && newPattern.columns == inputSize)
+    precondition(weights.count == newPattern.nonzeroCount && source.count == weights.count)
+    pattern = newPattern
+    weight.value = weights
+    weight.remap(from: source)
+    (transposedPattern, transposedSource) = newPattern.transposed()
+  }
+
+  /// Bytes held per connection by weights, indices, gradient, optimizer
+  /// state and the transposed pattern.
+  public var bytesPerConnection: Double {
+    let n = Double(max(connectionCount, 1))
+    let perConnection = 4.0 * Double(2 + 1 + weight.optimizerState.count + 2)  // value, column, gradient, state, Wᵀ row + position
+    let perRow = 4.0 * Double(outputSize + 1 + inputSize + 1) / n
+    return perConnection + perRow
+  }
+}

@@ -1,0 +1,70 @@
+// Sequential: a stack of layers run one after another.
+
+/// A model that applies its layers in order.
+///
+/// The first layer is told it needs no input gradient (nothing consumes
+/// it), which saves the largest backward SpMM of a sparse MLP.
+public final class Sequential {
+  /// The layers, first to last.
+  public let layers: [Layer]
+
+  /// A model over `layers`; each layer's input size must match the previous output size.
+  public init(_ layers: [Layer]) {
+    precondition(!layers.isEmpty, "Sequential needs at least one layer")
+    for (a, b) in zip(layers, layers.dropFirst()) {
+      precondition(a.outputSize == b.inputSize, "Sequential: \(a.name) outputs \(a.outputSize), \(b.name) takes \(b.inputSize)")
+    }
+    self.layers = layers
+    layers[0].needsInputGradient = false
+  }
+
+  /// Input features.
+  public var inputSize: Int { layers[0].inputSize }
+  /// Output features.
+  public var outputSize: Int { layers[layers.count - 1].outputSize }
+
+  /// Every trainable parameter, layer by layer.
+  public var parameters: [Parameter] { layers.flatMap { $0.parameters } }
+
+  /// The sparse layers, which evolution rewires.
+  public var sparseLayers: [SparseLinear] { layers.compactMap { $0 as? SparseLinear } }
+
+  /// Runs `x` (`inputSize × batch`) through every layer.
+  public func forward(_ x: Matrix, training: Bool) -> Matrix {
+    var h = x
+    for layer in layers { h = layer.forward(h, training: training) }
+    return h
+  }
+
+  /// Backpropagates ∂L/∂output through every layer, writing parameter gradients.
+  public func backward(_ outputGradient: Matrix) {
+    var g = outputGradient
+    for layer in layers.reversed() { g = layer.backward(g) }
+  }
+
+  /// The first layer whose output on `x` holds NaN or ±Inf, with its index:
+  /// the diagnosis when a training loss stops being finite.
+  public func firstNonFiniteLayer(on x: Matrix) -> (index: Int, layer: Layer)? {
+    for p in parameters where !p.value.allSatisfy({ $0.isFinite }) {
+      if let i = layers.firstIndex(where: { $0.parameters.contains { $0 === p } }) { return (i, layers[i]) }
+    }
+    var h = x
+    for (i, layer) in layers.enumerated() {
+      h = layer.forward(h, training: false)
+      if !h.isFinite { return (i, layer) }
+    }
+    return nil
+  }
+
+  /// The number of trainable values.
+  public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
+
+  /// Connections: stored weights of sparse layers plus all weights of dense ones.
+  public var connectionCount: Int {
+    layers.reduce(0) { n, layer in
+      if let s = layer as? SparseLinear { return n + s.connectionCount }
+      if let d = layer as? Linear { return n + d.weight.count }
+      return n
+    }
+  }
+}

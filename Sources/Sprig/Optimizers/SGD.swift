@@ -1,0 +1,48 @@
+// SGD: stochastic gradient descent with momentum, Nesterov and weight decay.
+
+/// Stochastic gradient descent as PyTorch defines it:
+/// `g ← ∇ + λ·w` (weight decay on parameters that decay),
+/// `v ← μ·v + g`, then `w ← w − η·v`, or `w ← w − η·(g + μ·v)` with Nesterov.
+public final class SGD: Optimizer {
+  public var learningRate: Float
+  /// Momentum `μ` (0 disables the velocity state).
+  public let momentum: Float
+  /// L2 weight decay `λ`, applied to parameters whose `decays` is true.
+  public let weightDecay: Float
+  /// Nesterov's look-ahead momentum.
+  public let nesterov: Bool
+
+  public init(learningRate: Float, momentum: Float = 0, weightDecay: Float = 0, nesterov: Bool = false) {
+    self.learningRate = learningRate
+    self.momentum = momentum
+    self.weightDecay = weightDecay
+    self.nesterov = nesterov
+  }
+
+  public func step(_ parameters: [Parameter]) {
+    let (lr, mu, nesterov) = (learningRate, momentum, self.nesterov)
+    for p in parameters {
+      let wd = p.decays ? weightDecay : 0
+      if mu == 0 {
+        p.value.withUnsafeMutableBufferPointer { w in
+          p.gradient.withUnsafeBufferPointer { g in
+            for i in 0..<w.count { w[i] -= lr * (g[i] + wd * w[i]) }
+          }
+        }
+        continue
+      }
+      if p.optimizerState.count != 1 { p.optimizerState = [[Float](repeating: 0, count: p.count)] }
+      p.value.withUnsafeMutableBufferPointer { w in
+        p.gradient.withUnsafeBufferPointer { g in
+          p.optimizerState[0].withUnsafeMutableBufferPointer { v in
+            for i in 0..<w.count {
+              let gi = g[i] + wd * w[i]
+              v[i] = mu * v[i] + gi
+              w[i] -= lr * (nesterov ? gi + mu * v[i] : v[i])
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,121 @@
+// SparseKernels: the Swift face of the C kernels in SprigKernels (SpMM,
+// SDDMM, bias sums), split into row chunks over Sprig's threads.
+import SprigKernels
+
+/// The instruction set the sparse kernels run with.
+public enum InstructionSet: String, CaseIterable, Sendable {
+  case generic, avx2, avx512
+
+  init(_ isa: sprig_isa) {
+    switch isa {
+    case SPRIG_ISA_AVX512: self = .avx512
+    case SPRIG_ISA_AVX2: self = .avx2
+    default: self = .generic
+    }
+  }
+
+  var c: sprig_isa {
+    switch self {
+    case .generic: return SPRIG_ISA_GENERIC
+    case .avx2: return SPRIG_ISA_AVX2
+    case .avx512: return SPRIG_ISA_AVX512
+    }
+  }
+}
+
+/// Sparse × dense kernels over feature-major activations.
+public enum SparseKernels {
+  /// The best instruction set this CPU supports.
+  public static var detectedInstructionSet: InstructionSet { InstructionSet(sprig_kernels_detected_isa()) }
+
+  /// The instruction set in use. Setting it forces a code path (clamped to
+  /// what the CPU supports), for tests and benchmarks.
+  public static var instructionSet: InstructionSet {
+    get { InstructionSet(sprig_kernels_active_isa()) }
+    set { _ = sprig_kernels_force_isa(newValue.c) }
+  }
+
+  /// Rows per chunk such that a chunk holds roughly `targetWork` multiply-adds.
+  static func minimumRows(nonzeros: Int, rows: Int, batch: Int) -> Int {
+    let perRow = max(1, nonzeros * max(batch, 1) / max(rows, 1))
+    return max(1, 32_768 / perRow)
+  }
+
+  /// `Y = W·X + bias` (per row), with `W` given by `pattern` and `values`
+  /// and `X` feature-major (`pattern.columns × batch`); `y` is reshaped to
+  /// `pattern.rows × batch`.
+  ///
+  /// When `valuePositions` is given, entry `k` of `pattern` reads
+  /// `values[valuePositions[k]]`: this is how the backward runs on Wᵀ's
+  /// pattern while sharing W's values.
+  public static func multiply(
+    _ pattern: SparsityPattern, values: [Float], valuePositions: [Int32]? = nil, bias: [Float]? = nil,
+    _ x: Matrix, into y: Matrix
+  ) {
+    precondition(x.rows == pattern.columns, "SpMM: input has \(x.rows) features, pattern has \(pattern.columns) columns")
+    precondition(bias == nil || bias!.count == pattern.rows)
+    let batch = x.columns
+    y.reshape(rows: pattern.rows, columns: batch)
+    let minRows = minimumRows(nonzeros: pattern.nonzeroCount, rows: pattern.rows, batch: batch)
+    pattern.rowPointers.withUnsafeBufferPointer { rp in
+      pattern.columnIndices.withUnsafeBufferPointer { ci in
+        values.withUnsafeBufferPointer { v in
+          x.elements.withUnsafeBufferPointer { px in
+            y.elements.withUnsafeMutableBufferPointer { py in
+              let vp = valuePositions?.withUnsafeBufferPointer { $0.baseAddress }
+              let b = bias?.withUnsafeBufferPointer { $0.baseAddress }
+              // The arrays outlive this call (captured above), so their
+              // base addresses stay valid while the chunks run.
+              let (rpB, ciB, vB, xB, yB) = (rp.baseAddress, ci.baseAddress, v.baseAddress, px.baseAddress, py.baseAddress)
+              Parallel.forEachChunk(of: pattern.rows, minimumChunk: minRows) { range in
+                sprig_spmm_rows(
+                  rpB, ciB, vp, vB, b, xB, Int64(batch), yB, Int64(batch), Int64(batch),
+                  Int64(range.lowerBound), Int64(range.upperBound))
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// `gradient[k] = Σ_b dY[i, b] · X[j, b]` for each stored entry `k = (i, j)`
+  /// of `pattern`: the weight gradient `dY·Xᵀ` sampled on the pattern
+  /// (SDDMM), never forming the dense product.
+  public static func sampledProduct(
+    _ pattern: SparsityPattern, _ dY: Matrix, _ x: Matrix, into gradient: inout [Float]
+  ) {
+    precondition(dY.rows == pattern.rows && x.rows == pattern.columns && dY.columns == x.columns,
+      "SDDMM: shapes \(dY.rows)×\(dY.columns), \(x.rows)×\(x.columns) against a \(pattern.rows)×\(pattern.columns) pattern")
+    precondition(gradient.count == pattern.nonzeroCount)
+    let batch = x.columns
+    let minRows = minimumRows(nonzeros: pattern.nonzeroCount, rows: pattern.rows, batch: batch)
+    pattern.rowPointers.withUnsafeBufferPointer { rp in
+      pattern.columnIndices.withUnsafeBufferPointer { ci in
+        dY.elements.withUnsafeBufferPointer { pd in
+          x.elements.withUnsafeBufferPointer { px in
+            gradient.withUnsafeMutableBufferPointer { pg in
+              let (rpB, ciB, dB, xB, gB) = (rp.baseAddress, ci.baseAddress, pd.baseAddress, px.baseAddress, pg.baseAddress)
+              Parallel.forEachChunk(of: pattern.rows, minimumChunk: minRows) { range in
+                sprig_sddmm_rows(
+                  rpB, ciB, dB, Int64(batch), xB, Int64(batch), gB, Int64(batch),
+                  Int64(range.lowerBound), Int64(range.upperBound))
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// `sums[i] = Σ_b dY[i, b]`: the bias gradient of feature-major outputs.
+  public static func rowSums(_ dY: Matrix, into sums: inout [Float]) {
+    precondition(sums.count == dY.rows)
+    let batch = dY.columns
+    dY.elements.withUnsafeBufferPointer { pd in
+      sums.withUnsafeMutableBufferPointer { ps in
+        sprig_row_sums(pd.baseAddress, Int64(batch), ps.baseAddress, Int64(batch), 0, Int64(dY.rows))
+      }
+    }
+  }
+}

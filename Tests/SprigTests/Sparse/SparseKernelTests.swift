@@ -1,0 +1,125 @@
+import XCTest
+@testable import Sprig
+
+/// A random pattern with some empty rows and some single-connection rows.
+func randomPattern(rows: Int, columns: Int, density: Double, seed: UInt64) -> SparsityPattern {
+  var g = SeededGenerator(seed: seed)
+  var entries: [(row: Int, column: Int)] = []
+  for i in 0..<rows {
+    switch i % 5 {
+    case 1: continue  // empty row
+    case 2: entries.append((i, g.nextInt(below: columns)))  // one connection
+    default:
+      for j in 0..<columns where Double(g.nextUnitFloat()) < density { entries.append((i, j)) }
+    }
+  }
+  return try! SparsityPattern(rows: rows, columns: columns, entries: entries)
+}
+
+func randomCSR(rows: Int, columns: Int, density: Double, seed: UInt64) -> CSRMatrix {
+  let p = randomPattern(rows: rows, columns: columns, density: density, seed: seed)
+  var g = SeededGenerator(seed: seed &+ 1)
+  return try! CSRMatrix(pattern: p, values: (0..<p.nonzeroCount).map { _ in 2 * g.nextUnitFloat() - 1 })
+}
+
+func assertClose(_ a: Matrix, _ b: Matrix, tolerance: Float = 1e-4, _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
+  XCTAssertEqual(a.rows, b.rows, message, file: file, line: line)
+  XCTAssertEqual(a.columns, b.columns, message, file: file, line: line)
+  guard a.count == b.count else { return }
+  var worst: Float = 0
+  for i in 0..<a.count { worst = max(worst, abs(a.elements[i] - b.elements[i]) / max(1, abs(b.elements[i]))) }
+  XCTAssertLessThanOrEqual(worst, tolerance, message, file: file, line: line)
+}
+
+final class SparseKernelTests: XCTestCase {
+  let shapes = [(rows: 37, columns: 23), (rows: 64, columns: 130), (rows: 5, columns: 1)]
+  let batches = [1, 7, 16, 17, 64, 130]
+
+  override func tearDown() { SparseKernels.instructionSet = SparseKernels.detectedInstructionSet }
+
+  /// Runs `body` once per instruction set this CPU can execute.
+  func forEachInstructionSet(_ body: (InstructionSet) -> Void) {
+    for isa in InstructionSet.allCases {
+      SparseKernels.instructionSet = isa
+      guard SparseKernels.instructionSet == isa else { continue }  // the CPU lacks it
+      body(isa)
+    }
+  }
+
+  func testForwardEqualsDenseReferenceOnEveryCodePath() {
+    forEachInstructionSet { isa in
+      for (s, shape) in shapes.enumerated() {
+        let w = randomCSR(rows: shape.rows, columns: shape.columns, density: 0.3, seed: UInt64(s))
+        let bias = (0..<shape.rows).map { Float($0) * 0.01 }
+        for batch in batches {
+          let x = randomMatrix(rows: shape.columns, columns: batch, seed: UInt64(batch))
+          let y = Matrix(rows: 0, columns: 0)
+          SparseKernels.multiply(w.pattern, values: w.values, bias: bias, x, into: y)
+          let expected = Matrix(rows: shape.rows, columns: batch)
+          BLAS.gemm(w.dense(), x, into: expected)
+          for i in 0..<shape.rows { for j in 0..<batch { expected[i, j] += bias[i] } }
+          assertClose(y, expected, "\(isa) \(shape) batch \(batch)")
+        }
+      }
+    }
+  }
+
+  func testBackwardThroughTransposedPatternEqualsDenseReference() {
+    forEachInstructionSet { isa in
+      for (s, shape) in shapes.enumerated() {
+        let w = randomCSR(rows: shape.rows, columns: shape.columns, density: 0.3, seed: UInt64(s) + 10)
+        let (t, source) = w.pattern.transposed()
+        for batch in batches {
+          let dY = randomMatrix(rows: shape.rows, columns: batch, seed: UInt64(batch) + 3)
+          let dX = Matrix(rows: 0, columns: 0)
+          SparseKernels.multiply(t, values: w.values, valuePositions: source, dY, into: dX)
+          let expected = Matrix(rows: shape.columns, columns: batch)
+          BLAS.gemm(w.dense(), transposeA: true, dY, into: expected)
+          assertClose(dX, expected, "\(isa) \(shape) batch \(batch)")
+        }
+      }
+    }
+  }
+
+  func testSDDMMEqualsMaskedDenseGradient() {
+    forEachInstructionSet { isa in
+      for (s, shape) in shapes.enumerated() {
+        let w = randomCSR(rows: shape.rows, columns: shape.columns, density: 0.4, seed: UInt64(s) + 20)
+        for batch in batches {
+          let dY = randomMatrix(rows: shape.rows, columns: batch, seed: UInt64(batch) + 5)
+          let x = randomMatrix(rows: shape.columns, columns: batch, seed: UInt64(batch) + 6)
+          var g = [Float](repeating: .nan, count: w.nonzeroCount)
+          SparseKernels.sampledProduct(w.pattern, dY, x, into: &g)
+          let full = Matrix(rows: shape.rows, columns: shape.columns)
+          BLAS.gemm(dY, x, transposeB: true, into: full)
+          let masked = try! CSRMatrix(pattern: w.pattern, values: g).dense()
+          let expected = try! CSRMatrix(
+            pattern: w.pattern,
+            values: (0..<shape.rows).flatMap { i in w.pattern.columns(ofRow: i).map { full[i, Int($0)] } }
+          ).dense()
+          assertClose(masked, expected, "\(isa) \(shape) batch \(batch)")
+        }
+      }
+    }
+  }
+
+  func testKernelsAgreeWhenSplitAcrossThreads() {
+    let keep = Parallel.threadCount
+    defer { Parallel.threadCount = keep }
+    let w = randomCSR(rows: 300, columns: 200, density: 0.2, seed: 7)
+    let x = randomMatrix(rows: 200, columns: 33, seed: 8)
+    let one = Matrix(rows: 0, columns: 0), two = Matrix(rows: 0, columns: 0)
+    Parallel.threadCount = 1
+    SparseKernels.multiply(w.pattern, values: w.values, x, into: one)
+    Parallel.threadCount = 4
+    SparseKernels.multiply(w.pattern, values: w.values, x, into: two)
+    XCTAssertEqual(one, two)
+  }
+
+  func testRowSumsAreBiasGradient() {
+    let dY = Matrix([[1, 2, 3], [-1, 0.5, 0.5]])
+    var sums = [Float](repeating: 0, count: 2)
+    SparseKernels.rowSums(dY, into: &sums)
+    XCTAssertEqual(sums, [6, 0])
+  }
+}
