@@ -40,10 +40,15 @@ public final class Adam: Optimizer {
       if p.optimizerState.count != 2 { p.optimizerState = [[Float]](repeating: [Float](repeating: 0, count: p.count), count: 2) }
       let wd = p.decays ? weightDecay : 0
       let l2 = decoupled ? 0 : wd, decay = decoupled ? lr * wd : 0
+      // Move the moments out while updating: two simultaneous mutable
+      // accesses to `optimizerState` would be an exclusivity violation.
+      var m: [Float] = [], v: [Float] = []
+      swap(&m, &p.optimizerState[0])
+      swap(&v, &p.optimizerState[1])
       p.value.withUnsafeMutableBufferPointer { w in
         p.gradient.withUnsafeBufferPointer { g in
-          p.optimizerState[0].withUnsafeMutableBufferPointer { m in
-            p.optimizerState[1].withUnsafeMutableBufferPointer { v in
+          m.withUnsafeMutableBufferPointer { m in
+            v.withUnsafeMutableBufferPointer { v in
               for i in 0..<w.count {
                 let gi = g[i] + l2 * w[i]
                 m[i] = b1 * m[i] + (1 - b1) * gi
@@ -54,6 +59,8 @@ public final class Adam: Optimizer {
           }
         }
       }
+      swap(&m, &p.optimizerState[0])
+      swap(&v, &p.optimizerState[1])
     }
   }
 }
