@@ -1,0 +1,23 @@
+// TrainingError: what stops a training run, said so a user can act on it.
+import Foundation
+
+/// Errors that stop training.
+public enum TrainingError: Error, CustomStringConvertible, LocalizedError {
+  /// The loss became NaN or infinite; `layer` is the first layer whose
+  /// parameters or output stopped being finite.
+  case nonFinite(layer: String, layerIndex: Int, epoch: Int, batch: Int, lastCheckpoint: String?)
+  /// The data does not fit the model.
+  case shapeMismatch(String)
+
+  public var description: String {
+    switch self {
+    case .nonFinite(let layer, let index, let epoch, let batch, let checkpoint):
+      let kept = checkpoint.map { "The last good checkpoint is kept at \($0)." } ?? "No checkpoint had been written yet."
+      return "Training diverged at epoch \(epoch), batch \(batch): layer \(index) (\(layer)) produced NaN or Inf. \(kept) Lower the learning rate (--learning-rate) or add weight decay, then retrain."
+    case .shapeMismatch(let why):
+      return why
+    }
+  }
+
+  public var errorDescription: String? { description }
+}

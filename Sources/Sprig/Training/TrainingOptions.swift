@@ -1,0 +1,52 @@
+// TrainingOptions: everything that decides how a model is trained.
+
+/// How to train: optimizer, schedule, evolution and reproducibility.
+///
+/// The defaults are Sprig's tuned settings for sparse MLPs (SGD with
+/// momentum at a learning rate of 0.05, light weight decay, no dropout),
+/// which learn in 10 epochs what the SET paper's settings
+/// (``setPaper``: lr 0.01, weight decay 2e-4, dropout 0.3) need hundreds of
+/// epochs for.
+public struct TrainingOptions: Codable, Equatable, Sendable {
+  public var epochs: Int = 10
+  public var batchSize: Int = 128
+  public var optimizer: OptimizerKind = .sgd
+  public var learningRate: Float = 0.05
+  public var momentum: Float = 0.9
+  public var nesterov: Bool = false
+  public var weightDecay: Float = 1e-4
+  /// SET's ζ: the fraction of each sign's weights rewired per evolution step (0 = fixed topology).
+  public var zeta: Double = 0.3
+  /// Rewire every this many epochs.
+  public var evolutionPeriod: Int = 1
+  /// New connections' weights, relative to the initialization's scale.
+  public var regrowthScale: Float = 0.1
+  /// Seeds shuffling, evolution and (through the model) topology and weights.
+  public var seed: UInt64 = 0
+  /// Samples per forward pass when evaluating (does not change results).
+  public var evaluationBatchSize: Int = 1000
+
+  public init() {}
+
+  /// The SET paper's reference training settings (Mocanu et al. 2018).
+  public static var setPaper: TrainingOptions {
+    var o = TrainingOptions()
+    o.learningRate = 0.01
+    o.momentum = 0.9
+    o.weightDecay = 2e-4
+    return o
+  }
+
+  /// The optimizer these options describe.
+  public func makeOptimizer() -> Optimizer {
+    switch optimizer {
+    case .sgd: return SGD(learningRate: learningRate, momentum: momentum, weightDecay: weightDecay, nesterov: nesterov)
+    case .adam: return Adam(learningRate: learningRate, weightDecay: weightDecay)
+    }
+  }
+
+  /// The evolution strategy these options describe.
+  public func makeEvolution(initialization: WeightInitialization) -> EvolutionStrategy {
+    zeta > 0 ? SETEvolution(zeta: zeta, regrowthScale: regrowthScale, initialization: initialization) : NoEvolution()
+  }
+}
