@@ -16,6 +16,12 @@ public final class GraphBLASMatrix {
     return true
   }()
 
+  /// Sets GraphBLAS's own thread count (Sprig's ``Parallel/threadCount`` calls it).
+  static func setThreads(_ n: Int) {
+    _ = initialized
+    _ = GxB_Global_Option_set_INT32(GxB_GLOBAL_NTHREADS, Int32(n))
+  }
+
   static func check(_ info: GrB_Info, _ call: String) throws {
     guard info == GrB_SUCCESS else { throw SparseError.graphBLAS(call: call, code: Int32(info.rawValue)) }
   }

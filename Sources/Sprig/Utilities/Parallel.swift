@@ -2,12 +2,13 @@
 import Dispatch
 import Foundation
 
-/// Sprig's parallelism: one knob for Sprig's kernels and OpenBLAS.
+/// Sprig's parallelism: one knob for Sprig's kernels, OpenBLAS and GraphBLAS.
 public enum Parallel {
   nonisolated(unsafe) private static var threads: Int = {
     let env = ProcessInfo.processInfo.environment["SPRIG_THREADS"].flatMap { Int($0) }
     let n = max(1, env ?? ProcessInfo.processInfo.activeProcessorCount)
     BLAS.setThreads(n)
+    GraphBLASMatrix.setThreads(n)
     return n
   }()
 
@@ -18,6 +19,7 @@ public enum Parallel {
     set {
       threads = max(1, newValue)
       BLAS.setThreads(threads)
+      GraphBLASMatrix.setThreads(threads)
     }
   }
 

@@ -1,0 +1,164 @@
+// `sprig-bench kernels`: forward, backward and SDDMM of a sparse layer against
+// dense sgemm on the same shape and against the GraphBLAS backend, plus the
+// SET rewire step — every kernel validated against a dense reference first.
+import ArgumentParser
+import Foundation
+import Sprig
+
+struct KernelRecord: Codable {
+  var op: String
+  var engine: String
+  var n_in: Int
+  var n_out: Int
+  var density: Double
+  var batch: Int
+  var threads: Int
+  var seconds: Double
+  var gflops: Double
+  var speedup_vs_dense: Double?
+  var bytes_per_connection: Double?
+  var ns_per_connection: Double?
+}
+
+struct KernelBenchmark: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "kernels", abstract: "Time the sparse layer kernels against sgemm and GraphBLAS.")
+
+  @Option(help: "Shapes n_in×n_out, comma-separated.")
+  var shapes: String = "784x1000,1000x1000,3072x4000,4000x1000,784x100000"
+  @Option(help: "Densities in percent, comma-separated.") var densities: String = "1,2,4,10,25,50"
+  @Option(help: "Thread counts, comma-separated.") var threads: String = "1,2"
+  @Option(help: "Batch size.") var batch: Int = 128
+  @Flag(help: "Skip the GraphBLAS backend.") var noGraphblas = false
+  @Option(help: "Write the records as a JSON array to this path.") var json: String?
+
+  func parse<T>(_ s: String, _ f: (Substring) -> T?) throws -> [T] {
+    let v = s.split(separator: ",").map(f)
+    guard v.allSatisfy({ $0 != nil }) else { throw ValidationError("cannot parse \"\(s)\"") }
+    return v.map { $0! }
+  }
+
+  func run() throws {
+    let shapeList: [(Int, Int)] = try parse(shapes) { part in
+      let xy = part.split(separator: "x").compactMap { Int($0) }
+      return xy.count == 2 ? (xy[0], xy[1]) : nil
+    }
+    let densityList: [Double] = try parse(densities) { Double($0).map { $0 / 100 } }
+    let threadList: [Int] = try parse(threads) { Int($0) }
+    print("sprig-bench kernels — \(Machine.header), batch \(batch)")
+    print("op        engine     shape          density thr   ms/op   GFLOP/s  vs dense  bytes/conn")
+    var records: [KernelRecord] = []
+    for (nIn, nOut) in shapeList {
+      for density in densityList {
+        var rng = SeededGenerator(seed: 1)
+        let pattern = ErdosRenyiTopology.pattern(inputSize: nIn, outputSize: nOut, density: density, using: &rng)
+        let w = try CSRMatrix(pattern: pattern, values: (0..<pattern.nonzeroCount).map { _ in rng.nextNormal() * 0.1 })
+        let x = Self.random(rows: nIn, columns: batch, seed: 2)
+        let dY = Self.random(rows: nOut, columns: batch, seed: 3)
+        let dense = w.dense()
+        let (tPattern, tSource) = pattern.transposed()
+        let y = Matrix(rows: 0, columns: 0), dX = Matrix(rows: 0, columns: 0)
+        var gradient = [Float](repeating: 0, count: pattern.nonzeroCount)
+        try Self.validate(w: w, dense: dense, x: x, dY: dY, tPattern: tPattern, tSource: tSource)
+        let flops = 2 * Double(pattern.nonzeroCount) * Double(batch)
+        let denseFlops = 2 * Double(nIn) * Double(nOut) * Double(batch)
+        // State an SGD-with-momentum layer holds: see SparseLinear.bytesPerConnection.
+        var layerRNG = SeededGenerator(seed: 4)
+        let layer = SparseLinear(pattern: pattern, using: &layerRNG)
+        layer.weight.optimizerState = [[Float](repeating: 0, count: pattern.nonzeroCount)]
+        let bytes = layer.bytesPerConnection
+        let graphBLAS = noGraphblas ? nil : try (GraphBLASMatrix(w), GraphBLASMatrix(dense: x), GraphBLASMatrix(dense: dY))
+        for t in threadList {
+          Parallel.threadCount = t
+          let yDense = Matrix(rows: nOut, columns: batch)
+          let denseForward = Timing.median { BLAS.gemm(dense, x, into: yDense) }
+          let ops: [(String, () -> Void)] = [
+            ("forward", { SparseKernels.multiply(pattern, values: w.values, x, into: y) }),
+            ("backward", { SparseKernels.multiply(tPattern, values: w.values, valuePositions: tSource, dY, into: dX) }),
+            ("sddmm", { SparseKernels.sampledProduct(pattern, dY, x, into: &gradient) }),
+          ]
+          func add(_ op: String, _ engine: String, _ seconds: Double, _ work: Double, bytes: Double? = nil) {
+            let r = KernelRecord(
+              op: op, engine: engine, n_in: nIn, n_out: nOut, density: density, batch: batch, threads: t,
+              seconds: seconds, gflops: work / seconds / 1e9, speedup_vs_dense: denseForward / seconds,
+              bytes_per_connection: bytes)
+            records.append(r)
+            print(
+              "\(op.padding(toLength: 9, withPad: " ", startingAt: 0)) \(engine.padding(toLength: 10, withPad: " ", startingAt: 0)) "
+                + "\("\(nIn)→\(nOut)".padding(toLength: 14, withPad: " ", startingAt: 0))"
+                + String(format: " %6.1f%% %3d %8.3f %8.1f %8.2fx", density * 100, t, seconds * 1e3, r.gflops, r.speedup_vs_dense!)
+                + (bytes.map { String(format: " %9.1f", $0) } ?? ""))
+          }
+          add("forward", "dense", denseForward, denseFlops)
+          for (op, body) in ops { add(op, "sprig", Timing.median(body), flops, bytes: bytes) }
+          if let (gw, gx, gdy) = graphBLAS {
+            add("forward", "graphblas", Timing.median { _ = try! GraphBLASMatrix.multiply(gw, gx) }, flops)
+            add("backward", "graphblas", Timing.median { _ = try! GraphBLASMatrix.multiply(gw, transposeA: true, gdy) }, flops)
+            add("sddmm", "graphblas", Timing.median(samples: 3) { _ = try! GraphBLASMatrix.multiply(gdy, gx, transposeB: true, mask: gw) }, flops)
+          }
+        }
+        // The rewire step (single-threaded), in ns per connection of the layer.
+        let copies = (0..<3).map { _ in
+          try! SparseLinear(pattern: pattern, weights: w.values, bias: [Float](repeating: 0, count: nOut))
+        }
+        var evolutionRNG = SeededGenerator(seed: 5)
+        var times: [Double] = []
+        for c in copies {
+          let t0 = Date()
+          _ = SETEvolution(zeta: 0.3).rewire(c, using: &evolutionRNG)
+          times.append(Date().timeIntervalSince(t0))
+        }
+        let rewire = times.sorted()[1]
+        var r = KernelRecord(
+          op: "rewire", engine: "sprig", n_in: nIn, n_out: nOut, density: density, batch: batch, threads: 1,
+          seconds: rewire, gflops: 0, bytes_per_connection: bytes)
+        r.ns_per_connection = rewire / Double(max(pattern.nonzeroCount, 1)) * 1e9
+        records.append(r)
+        print(String(format: "rewire    sprig      %@ %6.1f%%   1 %8.3f   %.1f ns/connection", "\(nIn)→\(nOut)".padding(toLength: 14, withPad: " ", startingAt: 0), density * 100, rewire * 1e3, r.ns_per_connection!))
+      }
+    }
+    if let json {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+      try encoder.encode(records).write(to: URL(fileURLWithPath: json))
+    }
+  }
+
+  static func random(rows: Int, columns: Int, seed: UInt64) -> Matrix {
+    var g = SeededGenerator(seed: seed)
+    let m = Matrix(rows: rows, columns: columns)
+    for i in m.elements.indices { m.elements[i] = 2 * g.nextUnitFloat() - 1 }
+    return m
+  }
+
+  /// Checks every Sprig kernel against sgemm on the dense weights before timing.
+  static func validate(w: CSRMatrix, dense: Matrix, x: Matrix, dY: Matrix, tPattern: SparsityPattern, tSource: [Int32]) throws {
+    let y = Matrix(rows: 0, columns: 0), ref = Matrix(rows: w.rows, columns: x.columns)
+    SparseKernels.multiply(w.pattern, values: w.values, x, into: y)
+    BLAS.gemm(dense, x, into: ref)
+    try check("forward", y.elements, ref.elements)
+    let dX = Matrix(rows: 0, columns: 0), refX = Matrix(rows: w.columns, columns: x.columns)
+    SparseKernels.multiply(tPattern, values: w.values, valuePositions: tSource, dY, into: dX)
+    BLAS.gemm(dense, transposeA: true, dY, into: refX)
+    try check("backward", dX.elements, refX.elements)
+    var g = [Float](repeating: 0, count: w.nonzeroCount)
+    SparseKernels.sampledProduct(w.pattern, dY, x, into: &g)
+    // The dense gradient would be n_out × n_in: check a sample of entries directly.
+    var expected: [Float] = [], got: [Float] = []
+    for k in stride(from: 0, to: w.nonzeroCount, by: max(1, w.nonzeroCount / 2000)) {
+      let i = w.pattern.rowPointers.lastIndex { Int($0) <= k }!
+      let j = Int(w.pattern.columnIndices[k])
+      var s: Float = 0
+      for b in 0..<x.columns { s += dY[i, b] * x[j, b] }
+      expected.append(s)
+      got.append(g[k])
+    }
+    try check("sddmm", got, expected)
+  }
+
+  static func check(_ op: String, _ a: [Float], _ b: [Float]) throws {
+    var worst: Float = 0
+    for i in a.indices { worst = max(worst, abs(a[i] - b[i]) / max(1, abs(b[i]))) }
+    guard worst < 1e-3 else { throw ValidationError("\(op) kernel differs from the dense reference by \(worst)") }
+  }
+}

@@ -1,0 +1,47 @@
+// Timing: medians of repeated runs, and the facts a benchmark header records.
+import Foundation
+import Sprig
+
+enum Timing {
+  /// Median seconds per call of `body` over `samples` samples, each
+  /// repeating the call enough times to last about `sampleSeconds`.
+  static func median(samples: Int = 5, sampleSeconds: Double = 0.05, _ body: () -> Void) -> Double {
+    body()  // warm caches, page in buffers
+    let t0 = Date()
+    body()
+    let once = max(Date().timeIntervalSince(t0), 1e-7)
+    let repeats = max(1, Int(sampleSeconds / once))
+    var times: [Double] = []
+    for _ in 0..<samples {
+      let start = Date()
+      for _ in 0..<repeats { body() }
+      times.append(Date().timeIntervalSince(start) / Double(repeats))
+    }
+    return times.sorted()[times.count / 2]
+  }
+}
+
+enum Machine {
+  static var cpuModel: String {
+    let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+    let line = info.split(separator: "\n").first { $0.hasPrefix("model name") }
+    return line.map { String($0.split(separator: ":", maxSplits: 1)[1]).trimmingCharacters(in: .whitespaces) } ?? "unknown"
+  }
+
+  static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+  /// Peak resident set size of this process, in bytes (from /proc/self/status).
+  static var peakRSS: Int {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+      let kb = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
+      return kb * 1024
+    }
+    return 0
+  }
+
+  static var header: String {
+    "\(cpuModel), \(cores) cores, kernels \(SparseKernels.instructionSet.rawValue), Sprig \(Sprig.version), "
+      + "\(Date().formatted(.iso8601))"
+  }
+}

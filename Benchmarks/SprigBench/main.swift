@@ -1,2 +1,0 @@
-import Sprig
-print("sprig-bench \(Sprig.version)")
