@@ -3,6 +3,10 @@
 // -target-cpu or unsafeFlags.
 #include "SprigKernels.h"
 
+#ifndef SPRIG_PREFETCH
+#define SPRIG_PREFETCH 4
+#endif
+
 #include <string.h>
 
 // The portable variant passes 8-lane vectors between inlined helpers; the
@@ -29,8 +33,10 @@ typedef float v8f __attribute__((vector_size(32), aligned(4)));
 #define hsum8 hsum8_avx512
 SPRIG_HELPERS
 #define SPRIG_SUFFIX avx512
+#define SPRIG_TILE 128
 #include "kernel_body.h"
 #undef SPRIG_SUFFIX
+#undef SPRIG_TILE
 #undef splat8
 #undef load8
 #undef store8
@@ -44,8 +50,10 @@ SPRIG_HELPERS
 #define hsum8 hsum8_avx2
 SPRIG_HELPERS
 #define SPRIG_SUFFIX avx2
+#define SPRIG_TILE 64
 #include "kernel_body.h"
 #undef SPRIG_SUFFIX
+#undef SPRIG_TILE
 #undef splat8
 #undef load8
 #undef store8
@@ -55,8 +63,10 @@ SPRIG_HELPERS
 
 SPRIG_HELPERS
 #define SPRIG_SUFFIX generic
+#define SPRIG_TILE 32
 #include "kernel_body.h"
 #undef SPRIG_SUFFIX
+#undef SPRIG_TILE
 
 static sprig_isa detect(void) {
 #ifdef SPRIG_HAVE_X86

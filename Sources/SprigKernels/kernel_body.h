@@ -7,6 +7,28 @@
 #define SPRIG_CAT(a, b) SPRIG_CAT2(a, b)
 #define SPRIG_NAME(name) SPRIG_CAT(name, SPRIG_SUFFIX)
 
+// One output row over a batch tile of SPRIG_TILE floats: the accumulators
+// stay in registers while the row's connections stream past, so each
+// connection costs one pass over a contiguous input row.
+static inline void SPRIG_NAME(spmm_tile_)(const int32_t *col_idx, const int32_t *value_index,
+                                          const float *values, int32_t k0, int32_t k1, float b0,
+                                          const float *x, int64_t ldx, float *yr) {
+  v8f a[SPRIG_TILE / 8];
+  for (int t = 0; t < SPRIG_TILE / 8; t++) a[t] = splat8(b0);
+  for (int32_t k = k0; k < k1; k++) {
+    const float w = values[value_index ? value_index[k] : k];
+    const float *xr = x + (int64_t)col_idx[k] * ldx;
+#if SPRIG_PREFETCH
+    if (k + SPRIG_PREFETCH < k1) {
+      const char *next = (const char *)(x + (int64_t)col_idx[k + SPRIG_PREFETCH] * ldx);
+      for (int line = 0; line < SPRIG_TILE * 4; line += 64) __builtin_prefetch(next + line);
+    }
+#endif
+    for (int t = 0; t < SPRIG_TILE / 8; t++) a[t] += w * load8(xr + 8 * t);
+  }
+  for (int t = 0; t < SPRIG_TILE / 8; t++) store8(yr + 8 * t, a[t]);
+}
+
 static void SPRIG_NAME(spmm_rows_)(const int32_t *row_ptr, const int32_t *col_idx,
                                    const int32_t *value_index, const float *values,
                                    const float *bias, const float *x, int64_t ldx,
@@ -17,24 +39,11 @@ static void SPRIG_NAME(spmm_rows_)(const int32_t *row_ptr, const int32_t *col_id
     const int32_t k0 = row_ptr[r], k1 = row_ptr[r + 1];
     float *yr = y + r * ldy;
     int64_t b = 0;
-    for (; b + 64 <= batch; b += 64) {
-      v8f a0 = splat8(b0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-      for (int32_t k = k0; k < k1; k++) {
-        const float w = values[value_index ? value_index[k] : k];
-        const float *xr = x + (int64_t)col_idx[k] * ldx + b;
-        a0 += w * load8(xr);
-        a1 += w * load8(xr + 8);
-        a2 += w * load8(xr + 16);
-        a3 += w * load8(xr + 24);
-        a4 += w * load8(xr + 32);
-        a5 += w * load8(xr + 40);
-        a6 += w * load8(xr + 48);
-        a7 += w * load8(xr + 56);
-      }
-      store8(yr + b, a0); store8(yr + b + 8, a1);
-      store8(yr + b + 16, a2); store8(yr + b + 24, a3);
-      store8(yr + b + 32, a4); store8(yr + b + 40, a5);
-      store8(yr + b + 48, a6); store8(yr + b + 56, a7);
+    for (; b + SPRIG_TILE <= batch; b += SPRIG_TILE) {
+      if (value_index)
+        SPRIG_NAME(spmm_tile_)(col_idx, value_index, values, k0, k1, b0, x + b, ldx, yr + b);
+      else
+        SPRIG_NAME(spmm_tile_)(col_idx, 0, values, k0, k1, b0, x + b, ldx, yr + b);
     }
     for (; b + 8 <= batch; b += 8) {
       v8f a0 = splat8(b0);
