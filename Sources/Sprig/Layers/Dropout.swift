@@ -30,15 +30,27 @@ public final class Dropout: Layer {
     output.reshape(rows: x.rows, columns: x.columns)
     if mask.count != x.count { mask = [Float](repeating: 0, count: x.count) }
     let keep = 1 - rate, scale = 1 / (1 - rate)
-    for i in 0..<x.count { mask[i] = rng.nextUnitFloat() < keep ? scale : 0 }
-    for i in 0..<x.count { output.elements[i] = x.elements[i] * mask[i] }
+    mask.withUnsafeMutableBufferPointer { m in
+      for i in 0..<m.count { m[i] = rng.nextUnitFloat() < keep ? scale : 0 }
+      x.elements.withUnsafeBufferPointer { px in
+        output.elements.withUnsafeMutableBufferPointer { y in
+          for i in 0..<y.count { y[i] = px[i] * m[i] }
+        }
+      }
+    }
     return output
   }
 
   public func backward(_ dY: Matrix) -> Matrix {
     guard rate > 0 else { return dY }
     inputGradient.reshape(rows: dY.rows, columns: dY.columns)
-    for i in 0..<dY.count { inputGradient.elements[i] = dY.elements[i] * mask[i] }
+    mask.withUnsafeBufferPointer { m in
+      dY.elements.withUnsafeBufferPointer { d in
+        inputGradient.elements.withUnsafeMutableBufferPointer { g in
+          for i in 0..<g.count { g[i] = d[i] * m[i] }
+        }
+      }
+    }
     return inputGradient
   }
 }

@@ -21,6 +21,7 @@ public enum BLAS {
       if beta == 0 { c.fill(0) } else { for i in c.elements.indices { c.elements[i] *= beta } }
       return
     }
+    useThreads(forWork: m * n * k)
     a.elements.withUnsafeBufferPointer { pa in
       b.elements.withUnsafeBufferPointer { pb in
         c.elements.withUnsafeMutableBufferPointer { pc in
@@ -41,6 +42,7 @@ public enum BLAS {
   ) {
     precondition(a.count == m * k && b.count == k * n && c.count == m * n, "gemm: array sizes do not match \(m)×\(k)·\(k)×\(n)")
     if m == 0 || n == 0 || k == 0 { return }
+    useThreads(forWork: m * n * k)
     a.withUnsafeBufferPointer { pa in
       b.withUnsafeBufferPointer { pb in
         c.withUnsafeMutableBufferPointer { pc in
@@ -63,6 +65,24 @@ public enum BLAS {
     }
   }
 
+  nonisolated(unsafe) private static var threadsAllowed = 1
+  nonisolated(unsafe) private static var threadsInUse = -1
+
   /// Sets OpenBLAS's own thread count (Sprig's ``Parallel/threadCount`` calls it).
-  static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
+  static func setThreads(_ n: Int) {
+    threadsAllowed = n
+    threadsInUse = -1
+  }
+
+  /// Small products run on one thread: OpenBLAS's idle workers spin after a
+  /// threaded call, stealing the cores Sprig's own kernels need next (seen
+  /// as half of a sparse MLP's epoch spent in sched_yield for a 1000×10
+  /// output layer).
+  private static func useThreads(forWork work: Int) {
+    let n = work < 1 << 22 ? 1 : threadsAllowed
+    if n != threadsInUse {
+      openblas_set_num_threads(Int32(n))
+      threadsInUse = n
+    }
+  }
 }
