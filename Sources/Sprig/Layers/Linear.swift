@@ -13,6 +13,7 @@ public final class Linear: Layer {
   private var input: Matrix?
   private let output = Matrix(rows: 0, columns: 0)
   private let inputGradient = Matrix(rows: 0, columns: 0)
+  private let noGradient = Matrix(rows: 0, columns: 0)
 
   public var name: String { "Linear \(inputSize)→\(outputSize)" }
   public var parameters: [Parameter] { [weight, bias] }
@@ -57,7 +58,7 @@ public final class Linear: Layer {
     BLAS.gemm(m: outputSize, n: inputSize, k: batch, dY.elements, x.elements, transposeB: true, into: &weight.gradient)  // dW = dY·Xᵀ
     SparseKernels.rowSums(dY, into: &bias.gradient)  // db = Σ_batch dY
     input = nil
-    guard needsInputGradient else { return inputGradient }
+    guard needsInputGradient else { return noGradient }
     inputGradient.reshape(rows: inputSize, columns: batch)
     BLAS.gemm(m: inputSize, n: batch, k: outputSize, weight.value, transposeA: true, dY.elements, into: &inputGradient.elements)  // dX = Wᵀ·dY
     return inputGradient

@@ -63,6 +63,22 @@ public struct SoftmaxCrossEntropy: Loss, Sendable {
     precondition(
       logits.rows == targets.rows && logits.columns == targets.columns,
       "\(name): logits are \(logits.rows)×\(logits.columns), targets \(targets.rows)×\(targets.columns)")
-    return zip(logits.argmaxPerColumn(), targets.argmaxPerColumn()).reduce(0) { $0 + ($1.0 == $1.1 ? 1 : 0) }
+    // One pass over both matrices, no temporary arrays: this runs every batch.
+    let (rows, batch) = (logits.rows, logits.columns)
+    guard rows > 0 else { return 0 }
+    var correct = 0
+    logits.elements.withUnsafeBufferPointer { l in
+      targets.elements.withUnsafeBufferPointer { t in
+        for j in 0..<batch {
+          var best = 0, bestValue = l[j], label = 0, labelValue = t[j]
+          for i in 1..<rows {
+            if l[i * batch + j] > bestValue { bestValue = l[i * batch + j]; best = i }
+            if t[i * batch + j] > labelValue { labelValue = t[i * batch + j]; label = i }
+          }
+          if best == label { correct += 1 }
+        }
+      }
+    }
+    return correct
   }
 }

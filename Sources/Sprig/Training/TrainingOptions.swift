@@ -1,4 +1,13 @@
 // TrainingOptions: everything that decides how a model is trained.
+import Foundation
+
+/// How the learning rate evolves during training.
+public enum LearningRateSchedule: String, Codable, CaseIterable, Sendable {
+  /// The same rate throughout.
+  case constant
+  /// Cosine annealing from the base rate to zero over all steps.
+  case cosine
+}
 
 /// How to train: optimizer, schedule, evolution and reproducibility.
 ///
@@ -15,6 +24,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
   public var momentum: Float = 0.9
   public var nesterov: Bool = false
   public var weightDecay: Float = 1e-4
+  /// How the learning rate changes over the run.
+  public var learningRateSchedule: LearningRateSchedule = .constant
   /// SET's ζ: the fraction of each sign's weights rewired per evolution step (0 = fixed topology).
   public var zeta: Double = 0.3
   /// Rewire every this many epochs.
@@ -27,6 +38,18 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
   public var evaluationBatchSize: Int = 1000
 
   public init() {}
+
+  /// The learning rate for step `step` of `totalSteps`.
+  public func learningRate(atStep step: Int, of totalSteps: Int) -> Float {
+    switch learningRateSchedule {
+    case .constant: return learningRate
+    case .cosine:
+      // Cosine annealing to zero (Loshchilov & Hutter 2017), per step so the
+      // last epochs fine-tune with small steps.
+      let t = Double(step) / Double(max(totalSteps, 1))
+      return learningRate * Float(0.5 * (1 + cos(Double.pi * t)))
+    }
+  }
 
   /// The SET paper's reference training settings (Mocanu et al. 2018).
   public static var setPaper: TrainingOptions {

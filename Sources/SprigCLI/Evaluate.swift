@@ -1,0 +1,36 @@
+// `sprig evaluate`: the test accuracy of a checkpoint.
+import ArgumentParser
+import Foundation
+import Sprig
+
+struct Evaluate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Print a checkpoint's test accuracy (the dataset it was trained on, unless told otherwise).")
+
+  @Argument(help: "A model.safetensors written by `sprig train` (or its run folder).")
+  var checkpoint: String
+  @OptionGroup var data: DataOptions
+  @Flag(help: "Print {\"test_accuracy\": …} as JSON.") var json = false
+
+  func run() throws {
+    let url = Inspect.checkpointURL(checkpoint)
+    let loaded = try Checkpoint(contentsOf: url)
+    let trainedOn = loaded.info["dataset"].flatMap(DatasetName.init(rawValue:)) ?? .fashionMNIST
+    var split = try data.load(fallback: trainedOn)
+    if let scaling = loaded.scaling {
+      guard scaling.mean.count == split.test.featureCount else {
+        throw ValidationError("The checkpoint expects \(scaling.mean.count) input features; the data has \(split.test.featureCount).")
+      }
+      scaling.apply(to: &split.test)
+    }
+    guard split.test.featureCount == loaded.model.inputSize else {
+      throw ValidationError("The checkpoint's model takes \(loaded.model.inputSize) inputs; the data has \(split.test.featureCount) features.")
+    }
+    let result = Trainer.evaluate(loaded.model, on: split.test)
+    if json {
+      print("{\"test_accuracy\": \(result.accuracy), \"test_loss\": \(result.loss), \"samples\": \(split.test.count)}")
+    } else {
+      print(String(format: "test accuracy %.2f%% (loss %.4f) on %d samples", result.accuracy * 100, result.loss, split.test.count))
+    }
+  }
+}

@@ -1,0 +1,62 @@
+// `sprig inspect`: what a checkpoint holds, and one layer's output on given inputs.
+import ArgumentParser
+import Foundation
+import Sprig
+
+struct Inspect: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Describe a checkpoint's layers; optionally run one layer on inputs from a CSV file.")
+
+  @Argument(help: "A model.safetensors (or its run folder).")
+  var checkpoint: String
+  @Option(help: "With --input: the layer to run (0 = first).") var layer: Int = 0
+  @Option(help: "CSV file, one sample per line, the layer's input features (raw: no scaling is applied).")
+  var input: String?
+  @Option(help: "Where to write the layer's outputs as CSV (default: standard output).") var output: String?
+
+  static func checkpointURL(_ path: String) -> URL {
+    var isDirectory: ObjCBool = false
+    let url = URL(fileURLWithPath: path)
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+      return url.appendingPathComponent("model.safetensors")
+    }
+    return url
+  }
+
+  func run() throws {
+    let loaded = try Checkpoint(contentsOf: Self.checkpointURL(checkpoint))
+    let model = loaded.model
+    guard let input else {
+      for (i, l) in model.layers.enumerated() {
+        var line = "\(i)  \(l.name)"
+        if let s = l as? SparseLinear {
+          line += String(format: "  %d connections (density %.4f)", s.connectionCount, s.pattern.density)
+        } else if l.parameterCount > 0 {
+          line += "  \(l.parameterCount) parameters"
+        }
+        print(line)
+      }
+      print("connections \(model.connectionCount), parameters \(model.parameterCount)")
+      for key in loaded.info.keys.sorted() { print("\(key): \(loaded.info[key]!)") }
+      return
+    }
+    guard (0..<model.layers.count).contains(layer) else {
+      throw ValidationError("--layer must be in 0..<\(model.layers.count).")
+    }
+    let target = model.layers[layer]
+    let text = try String(contentsOfFile: input, encoding: .utf8)
+    let rows = text.split(whereSeparator: \.isNewline).filter { !$0.isEmpty }
+    var samples: [[Float]] = []
+    for (n, row) in rows.enumerated() {
+      let values = row.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
+      guard values.count == target.inputSize, values.allSatisfy({ $0 != nil }) else {
+        throw ValidationError("\(input) line \(n + 1): expected \(target.inputSize) numbers separated by commas.")
+      }
+      samples.append(values.map { $0! })
+    }
+    let x = Matrix(samples).transposed()  // samples as columns: feature-major
+    let y = target.forward(x, training: false).transposed()
+    let csv = (0..<y.rows).map { i in y.row(i).map { String($0) }.joined(separator: ",") }.joined(separator: "\n") + "\n"
+    if let output { try csv.write(toFile: output, atomically: true, encoding: .utf8) } else { print(csv, terminator: "") }
+  }
+}
