@@ -67,7 +67,6 @@ struct KernelBenchmark: ParsableCommand {
         let layer = SparseLinear(pattern: pattern, using: &layerRNG)
         layer.weight.optimizerState = [[Float](repeating: 0, count: pattern.nonzeroCount)]
         let bytes = layer.bytesPerConnection
-        let graphBLAS = noGraphblas ? nil : try (GraphBLASMatrix(w), GraphBLASMatrix(dense: x), GraphBLASMatrix(dense: dY))
         for t in threadList {
           Parallel.threadCount = t
           let yDense = Matrix(rows: nOut, columns: batch)
@@ -91,10 +90,12 @@ struct KernelBenchmark: ParsableCommand {
           }
           add("forward", "dense", denseForward, denseFlops)
           for (op, body) in ops { add(op, "sprig", Timing.median(body), flops, bytes: bytes) }
-          if let (gw, gx, gdy) = graphBLAS {
-            add("forward", "graphblas", Timing.median { _ = try! GraphBLASMatrix.multiply(gw, gx) }, flops)
-            add("backward", "graphblas", Timing.median { _ = try! GraphBLASMatrix.multiply(gw, transposeA: true, gdy) }, flops)
-            add("sddmm", "graphblas", Timing.median(samples: 3) { _ = try! GraphBLASMatrix.multiply(gdy, gx, transposeB: true, mask: gw) }, flops)
+          if !noGraphblas {
+            // GraphBLAS as a layer would use it: CSR import of W, full activations in and out.
+            let gy = Matrix(rows: 0, columns: 0)
+            add("forward", "graphblas", Timing.median(samples: 3) { try! GraphBLASKernels.multiply(pattern, values: w.values, bias: nil, x, into: gy) }, flops)
+            add("backward", "graphblas", Timing.median(samples: 3) { try! GraphBLASKernels.multiply(pattern, values: w.values, bias: nil, dY, into: gy, transposed: true) }, flops)
+            add("sddmm", "graphblas", Timing.median(samples: 3) { try! GraphBLASKernels.sampledProduct(pattern, dY, x, into: &gradient) }, flops)
           }
         }
         // The rewire step (single-threaded), in ns per connection of the layer.

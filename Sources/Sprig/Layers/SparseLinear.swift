@@ -18,12 +18,16 @@ public final class SparseLinear: Layer {
   public let weight: Parameter
   /// One bias per output unit.
   public let bias: Parameter
+  /// The engine for the three products (Sprig's kernels unless a benchmark
+  /// asks for GraphBLAS).
+  public var backend: SparseBackend = .sprig
 
   private var transposedPattern: SparsityPattern
   private var transposedSource: [Int32]
   private var input: Matrix?
   private let output = Matrix(rows: 0, columns: 0)
   private let inputGradient = Matrix(rows: 0, columns: 0)
+  private let noGradient = Matrix(rows: 0, columns: 0)
 
   public var name: String { "SparseLinear \(inputSize)→\(outputSize)" }
   public var parameters: [Parameter] { [weight, bias] }
@@ -76,19 +80,29 @@ public final class SparseLinear: Layer {
 
   public func forward(_ x: Matrix, training: Bool) -> Matrix {
     precondition(x.rows == inputSize, "\(name): input has \(x.rows) features")
-    SparseKernels.multiply(pattern, values: weight.value, bias: bias.value, x, into: output)
+    switch backend {
+    case .sprig: SparseKernels.multiply(pattern, values: weight.value, bias: bias.value, x, into: output)
+    case .graphBLAS: try! GraphBLASKernels.multiply(pattern, values: weight.value, bias: bias.value, x, into: output)
+    }
     input = training ? x : nil
     return output
   }
 
   public func backward(_ dY: Matrix) -> Matrix {
     guard let x = input else { preconditionFailure("\(name): backward without a training forward") }
-    SparseKernels.sampledProduct(pattern, dY, x, into: &weight.gradient)  // dW = (dY·Xᵀ) ∘ pattern
     SparseKernels.rowSums(dY, into: &bias.gradient)  // db = Σ_batch dY
     input = nil
-    guard needsInputGradient else { return inputGradient }
-    SparseKernels.multiply(  // dX = Wᵀ·dY
-      transposedPattern, values: weight.value, valuePositions: transposedSource, dY, into: inputGradient)
+    switch backend {
+    case .sprig:
+      SparseKernels.sampledProduct(pattern, dY, x, into: &weight.gradient)  // dW = (dY·Xᵀ) ∘ pattern
+      guard needsInputGradient else { return noGradient }
+      SparseKernels.multiply(  // dX = Wᵀ·dY
+        transposedPattern, values: weight.value, valuePositions: transposedSource, dY, into: inputGradient)
+    case .graphBLAS:
+      try! GraphBLASKernels.sampledProduct(pattern, dY, x, into: &weight.gradient)
+      guard needsInputGradient else { return noGradient }
+      try! GraphBLASKernels.multiply(pattern, values: weight.value, bias: nil, dY, into: inputGradient, transposed: true)
+    }
     return inputGradient
   }
 

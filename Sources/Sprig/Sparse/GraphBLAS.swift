@@ -10,7 +10,7 @@ public final class GraphBLASMatrix {
   public let rows: Int
   public let columns: Int
 
-  private static let initialized: Bool = {
+  static let initialized: Bool = {
     let info = GrB_init(GrB_NONBLOCKING)
     precondition(info == GrB_SUCCESS || info == GrB_INVALID_VALUE, "GrB_init failed with \(info)")
     return true

@@ -73,3 +73,20 @@ final class DropoutTests: XCTestCase {
     XCTAssertEqual(d.forward(x, training: false), x)
   }
 }
+
+final class GraphBLASBackendTests: XCTestCase {
+  func testGraphBLASBackendComputesTheSameLayer() {
+    var g = SeededGenerator(seed: 21)
+    let pattern = randomPattern(rows: 40, columns: 30, density: 0.2, seed: 22)
+    let sprig = SparseLinear(pattern: pattern, using: &g)
+    let graph = try! SparseLinear(pattern: pattern, weights: sprig.weight.value, bias: sprig.bias.value)
+    graph.backend = .graphBLAS
+    sprig.bias.value = (0..<40).map { Float($0) / 40 }
+    graph.bias.value = sprig.bias.value
+    let x = randomMatrix(rows: 30, columns: 13, seed: 23), dY = randomMatrix(rows: 40, columns: 13, seed: 24)
+    assertClose(graph.forward(x, training: true).copy(), sprig.forward(x, training: true).copy())
+    assertClose(graph.backward(dY).copy(), sprig.backward(dY).copy())
+    for k in sprig.weight.gradient.indices { XCTAssertEqual(graph.weight.gradient[k], sprig.weight.gradient[k], accuracy: 1e-4) }
+    XCTAssertEqual(graph.bias.gradient, sprig.bias.gradient)
+  }
+}

@@ -1,0 +1,74 @@
+// `sprig-bench epoch`: one training epoch of the SET-MLP with Sprig's kernels,
+// with the GraphBLAS backend, and the same architecture dense on OpenBLAS.
+import ArgumentParser
+import Foundation
+import Sprig
+
+struct EpochRecord: Codable {
+  var engine: String
+  var samples_per_second: Double
+  var epoch_seconds: Double
+  var rewire_seconds: Double
+  var rewire_share: Double
+  var connections: Int
+  var test_accuracy: Double
+  var threads: Int
+}
+
+struct EpochBenchmark: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "epoch", abstract: "Time one training epoch: SET-MLP (Sprig kernels, GraphBLAS) vs dense MLP.")
+
+  @Option(help: "Dataset.") var dataset: String = "fashion-mnist"
+  @Option(help: "Hidden sizes, comma-separated.") var hidden: String = "1000,1000,1000"
+  @Option(help: "Sparsity ε.") var epsilon: Double = 20
+  @Option(help: "Use only the first N training samples.") var trainLimit: Int?
+  @Option(help: "Engines to run, comma-separated: sprig, graphblas, dense.") var engines: String = "sprig,graphblas,dense"
+  @Option(help: "Threads.") var threads: Int?
+  @Option(help: "Write the records as JSON to this path.") var json: String?
+
+  func run() throws {
+    if let threads { Parallel.threadCount = threads }
+    guard let name = DatasetName(rawValue: dataset) else { throw ValidationError("unknown dataset \(dataset)") }
+    var data = try DatasetSplit.load(name, trainLimit: trainLimit, testLimit: 2000)
+    data.normalize(.standardize)
+    let sizes = hidden.split(separator: ",").compactMap { Int($0) }
+    print("sprig-bench epoch — \(Machine.header), \(Parallel.threadCount) threads, \(data.name) \(data.train.count) samples, hidden \(sizes)")
+    var records: [EpochRecord] = []
+    for engine in engines.split(separator: ",").map(String.init) {
+      let config = MLPConfiguration(
+        inputSize: data.train.featureCount, hiddenSizes: sizes, outputSize: 10, epsilon: engine == "dense" ? nil : epsilon)
+      let model = config.makeModel(seed: 0)
+      if engine == "graphblas" { for layer in model.sparseLayers { layer.backend = .graphBLAS } }
+      var options = TrainingOptions()
+      options.epochs = 1
+      let trainer = Trainer(model: model, options: options)
+      let start = Date()
+      let history = try trainer.fit(data)
+      let train = Date().timeIntervalSince(start)
+      var rng = SeededGenerator(seed: 1)
+      let t0 = Date()
+      for layer in model.sparseLayers { _ = SETEvolution(zeta: 0.3).rewire(layer, using: &rng) }
+      let rewire = Date().timeIntervalSince(t0)
+      let r = EpochRecord(
+        engine: engine, samples_per_second: history[0].samplesPerSecond, epoch_seconds: train, rewire_seconds: rewire,
+        rewire_share: rewire / (train + rewire), connections: model.connectionCount,
+        test_accuracy: history[0].testAccuracy, threads: Parallel.threadCount)
+      records.append(r)
+      print(
+        "\(engine.padding(toLength: 10, withPad: " ", startingAt: 0))"
+          + String(format: " %9.0f samples/s  epoch %6.2fs  rewire %.3fs (%.2f%%)  %9d connections  test %.2f%%",
+            r.samples_per_second, r.epoch_seconds, r.rewire_seconds, r.rewire_share * 100, r.connections, r.test_accuracy * 100))
+    }
+    if let sprig = records.first(where: { $0.engine == "sprig" }) {
+      for other in records where other.engine != "sprig" {
+        print("sprig vs \(other.engine): " + String(format: "%.1f× the samples per second", sprig.samples_per_second / other.samples_per_second))
+      }
+    }
+    if let json {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+      try encoder.encode(records).write(to: URL(fileURLWithPath: json))
+    }
+  }
+}
