@@ -82,7 +82,9 @@ public struct Checkpoint {
     var metadata = info
     metadata["format"] = Self.format
     metadata["sprig_version"] = Sprig.version
-    metadata["layers"] = String(decoding: try JSONEncoder().encode(Self.specs(of: model)), as: UTF8.self)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]  // same model, same bytes
+    metadata["layers"] = String(decoding: try encoder.encode(Self.specs(of: model)), as: UTF8.self)
     return SafeTensorsFile(tensors: tensors, metadata: metadata)
   }
 

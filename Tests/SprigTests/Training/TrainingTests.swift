@@ -154,3 +154,11 @@ final class CheckpointTests: XCTestCase {
     XCTAssertEqual(try SafeTensorsFile(data: data, path: "x").tensors, file.tensors)
   }
 }
+
+final class CheckpointDeterminismTests: XCTestCase {
+  func testSameModelGivesByteIdenticalCheckpoints() throws {
+    let a = try Checkpoint(model: smallModel(seed: 3), scaling: nil, info: ["x": "1", "y": "2"]).file().serialized()
+    let b = try Checkpoint(model: smallModel(seed: 3), scaling: nil, info: ["y": "2", "x": "1"]).file().serialized()
+    XCTAssertEqual(a, b)
+  }
+}
