@@ -42,6 +42,7 @@ struct EpochBenchmark: ParsableCommand {
       if engine == "graphblas" { for layer in model.sparseLayers { layer.backend = .graphBLAS } }
       var options = TrainingOptions()
       options.epochs = 1
+      options.learningRate = 0.05  // one rate every engine trains stably with: this measures speed
       let trainer = Trainer(model: model, options: options)
       let start = Date()
       let history = try trainer.fit(data)
