@@ -45,6 +45,17 @@ static void SPRIG_NAME(spmm_rows_)(const int32_t *row_ptr, const int32_t *col_id
       else
         SPRIG_NAME(spmm_tile_)(col_idx, 0, values, k0, k1, b0, x + b, ldx, yr + b);
     }
+    for (; b + 16 <= batch; b += 16) {
+      v8f a0 = splat8(b0), a1 = a0;
+      for (int32_t k = k0; k < k1; k++) {
+        const float w = values[value_index ? value_index[k] : k];
+        const float *xr = x + (int64_t)col_idx[k] * ldx + b;
+        a0 += w * load8(xr);
+        a1 += w * load8(xr + 8);
+      }
+      store8(yr + b, a0);
+      store8(yr + b + 8, a1);
+    }
     for (; b + 8 <= batch; b += 8) {
       v8f a0 = splat8(b0);
       for (int32_t k = k0; k < k1; k++) {
