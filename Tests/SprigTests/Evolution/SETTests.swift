@@ -31,6 +31,22 @@ final class SETTests: XCTestCase {
     XCTAssertEqual(Set(SETEvolution(zeta: 0.4).positionsToRemove(values)), [4, 2, 7, 1])
   }
 
+  func testTiesAtTheThresholdAreRemovedInPositionOrder() {
+    let values: [Float] = [0.1, 0.1, 0.1, 0.5, -0.2, -0.2]
+    // ⌊0.5·4⌋ = 2 positives: two of the three 0.1s, the first two; ⌊0.5·2⌋ = 1 negative: the first −0.2.
+    XCTAssertEqual(SETEvolution(zeta: 0.5).positionsToRemove(values), [0, 1, 4])
+  }
+
+  func testQuickselectFindsOrderStatistics() {
+    var g = SeededGenerator(seed: 12)
+    let values = (0..<501).map { _ in g.nextNormal() }
+    let sorted = values.sorted()
+    for k in [0, 1, 250, 499, 500] {
+      var copy = values
+      XCTAssertEqual(SETEvolution.select(&copy, k), sorted[k])
+    }
+  }
+
   func testSurvivorsKeepTheirWeightsAndOptimizerState() {
     let layer = makeLayer()
     layer.weight.optimizerState = [layer.weight.value.map { $0 * 10 }]  // state tagged by weight
