@@ -36,7 +36,9 @@ let package = Package(
       path: "Benchmarks/SprigBench"),
 
     // MARK: Tests
-    .testTarget(name: "SprigTests", dependencies: ["Sprig", "SprigCLI", "SprigKernels", "CGraphBLAS"]),
+    .testTarget(
+      name: "SprigTests", dependencies: ["Sprig", "SprigCLI", "SprigKernels", "CGraphBLAS"],
+      exclude: ["Analysis/Fixtures"]),
   ],
   swiftLanguageModes: [.v5]
 )
