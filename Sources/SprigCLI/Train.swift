@@ -54,6 +54,8 @@ struct Train: ParsableCommand {
   @Option(help: "Dropout rate after each hidden activation.") var dropout: Float?
   @Option(help: "Input scaling: standardize (per feature, from the training split) or unit ([0,1]).")
   var normalization: Normalization = .standardize
+  @Option(help: "Record sparse layers' degrees every N epochs into degrees.jsonl (0: never), for `sprig analyze`.")
+  var recordDegrees: Int = 0
   @Option(help: "Random seed (topology, weights, shuffling, evolution).") var seed: UInt64 = 0
   @Option(help: "Threads for kernels and BLAS (default: $SPRIG_THREADS or all cores).") var threads: Int?
   @Option(name: .customLong("out"), help: "Run folder for metrics.jsonl and model.safetensors (default: a new folder under runs/).")
@@ -100,6 +102,7 @@ struct Train: ParsableCommand {
     o.evolutionPeriod = evolutionPeriod
     if let regrowthScale { o.regrowthScale = regrowthScale }
     o.seed = seed
+    o.degreeRecordingPeriod = recordDegrees
     return (o, self.activation ?? activation, self.dropout ?? dropout)
   }
 
@@ -120,6 +123,7 @@ struct Train: ParsableCommand {
       url: url, scaling: scaling,
       info: [
         "dataset": split.name,
+        "image_shape": "\(split.train.shape.height)x\(split.train.shape.width)x\(split.train.shape.channels)",
         "normalization": normalization.rawValue,
         "model": String(decoding: try encoder.encode(config), as: UTF8.self),
         "options": String(decoding: try encoder.encode(options), as: UTF8.self),

@@ -15,6 +15,7 @@ public final class RunDirectory {
 
   public var metricsURL: URL { url.appendingPathComponent("metrics.jsonl") }
   public var checkpointURL: URL { url.appendingPathComponent("model.safetensors") }
+  public var degreesURL: URL { url.appendingPathComponent("degrees.jsonl") }
 
   /// Creates `url` if needed and starts an empty metrics log.
   public init(url: URL, scaling: FeatureScaling?, info: [String: String] = [:]) throws {
@@ -40,12 +41,18 @@ public final class RunDirectory {
   }
 
   /// Appends one epoch's metrics as a JSON line.
-  public func append(_ metrics: EpochMetrics) throws {
+  public func append(_ metrics: EpochMetrics) throws { try appendLine(metrics, to: metricsURL) }
+
+  /// Appends one degree record as a JSON line of `degrees.jsonl`.
+  public func append(_ degrees: DegreeRecord) throws { try appendLine(degrees, to: degreesURL) }
+
+  private func appendLine<T: Encodable>(_ value: T, to file: URL) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
-    var line = try encoder.encode(metrics)
+    var line = try encoder.encode(value)
     line.append(0x0A)
-    let handle = try FileHandle(forWritingTo: metricsURL)
+    if !FileManager.default.fileExists(atPath: file.path) { try Data().write(to: file) }
+    let handle = try FileHandle(forWritingTo: file)
     defer { try? handle.close() }
     try handle.seekToEnd()
     try handle.write(contentsOf: line)

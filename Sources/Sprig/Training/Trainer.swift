@@ -55,6 +55,8 @@ public final class Trainer {
     let batchSize = options.batchSize
     let batchesPerEpoch = (data.train.count + batchSize - 1) / batchSize
     guard options.epochs > history.count else { return history }
+    let recording = options.degreeRecordingPeriod > 0 && run != nil
+    if recording && history.isEmpty { try run!.append(DegreeRecord(epoch: 0, model: model)) }
     for epoch in (history.count + 1)...options.epochs {
       let start = Date()
       let order = data.train.shuffledOrder(using: &shuffleRNG)
@@ -92,8 +94,12 @@ public final class Trainer {
         testLoss: test.loss, testAccuracy: test.accuracy, epochSeconds: 0, rewireSeconds: 0,
         samplesPerSecond: Double(seen) / trainSeconds, connections: model.sparseLayers.map { $0.connectionCount },
         learningRate: Double(optimizer.learningRate))
-      // Checkpoint before rewiring: the saved model is the one just evaluated.
+      // Checkpoint and degrees before rewiring: what is saved is the model
+      // just evaluated.
       try run?.writeCheckpoint(model: model, metrics: metrics)
+      if recording && (epoch % options.degreeRecordingPeriod == 0 || isLast) {
+        try run!.append(DegreeRecord(epoch: epoch, model: model))
+      }
       if !isLast && epoch % max(1, options.evolutionPeriod) == 0 {
         let t0 = Date()
         for layer in model.sparseLayers { _ = evolution.rewire(layer, using: &evolutionRNG) }

@@ -34,6 +34,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
   public var evolutionPeriod: Int = 1
   /// New connections' weights, relative to the initialization's scale.
   public var regrowthScale: Float = 0.1
+  /// Record every sparse layer's degrees every this many epochs (and at
+  /// the start) into the run's `degrees.jsonl`; 0 records nothing.
+  public var degreeRecordingPeriod: Int = 0
   /// Seeds shuffling, evolution and (through the model) topology and weights.
   public var seed: UInt64 = 0
   /// Samples per forward pass when evaluating (does not change results).
