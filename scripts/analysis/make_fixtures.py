@@ -109,6 +109,14 @@ def sequences():
         degrees=[int(v) for v in mix],
         binomial=dict(trials=n_in, probability=p),
     )
+    # 5. A real trained Sprig layer (committed beside this script).
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "trained_sprig_layer.json")) as f:
+        layer = json.load(f)
+    seqs["trained_sprig"] = dict(
+        description=layer["description"],
+        degrees=[int(v) for v in layer["degrees"]],
+        binomial=dict(trials=layer["outputs"], probability=layer["connections"] / (layer["inputs"] * layer["outputs"])),
+    )
     for s in seqs.values():
         b = s["binomial"]
         if b["probability"] is None:

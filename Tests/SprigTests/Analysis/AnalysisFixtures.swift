@@ -91,5 +91,5 @@ enum AnalysisFixtures {
     return try XCTUnwrap(all.sequences[name], "no sequence \(name) in degree_sequences.json")
   }
 
-  static let sequenceNames = ["power_law", "binomial", "lognormal", "trained_like"]
+  static let sequenceNames = ["power_law", "binomial", "lognormal", "trained_like", "trained_sprig"]
 }
