@@ -13,6 +13,7 @@ struct EpochRecord: Codable {
   var connections: Int
   var test_accuracy: Double
   var threads: Int
+  var peak_rss_bytes: Int
 }
 
 struct EpochBenchmark: ParsableCommand {
@@ -23,6 +24,7 @@ struct EpochBenchmark: ParsableCommand {
   @Option(help: "Hidden sizes, comma-separated.") var hidden: String = "1000,1000,1000"
   @Option(help: "Sparsity ε.") var epsilon: Double = 20
   @Option(help: "Use only the first N training samples.") var trainLimit: Int?
+  @Option(help: "Use only the first N test samples.") var testLimit: Int = 2000
   @Option(help: "Engines to run, comma-separated: sprig, graphblas, dense.") var engines: String = "sprig,graphblas,dense"
   @Option(help: "Threads.") var threads: Int?
   @Option(help: "Write the records as JSON to this path.") var json: String?
@@ -30,7 +32,7 @@ struct EpochBenchmark: ParsableCommand {
   func run() throws {
     if let threads { Parallel.threadCount = threads }
     guard let name = DatasetName(rawValue: dataset) else { throw ValidationError("unknown dataset \(dataset)") }
-    var data = try DatasetSplit.load(name, trainLimit: trainLimit, testLimit: 2000)
+    var data = try DatasetSplit.load(name, trainLimit: trainLimit, testLimit: testLimit)
     data.normalize(.standardize)
     let sizes = hidden.split(separator: ",").compactMap { Int($0) }
     print("sprig-bench epoch — \(Machine.header), \(Parallel.threadCount) threads, \(data.name) \(data.train.count) samples, hidden \(sizes)")
@@ -54,12 +56,13 @@ struct EpochBenchmark: ParsableCommand {
       let r = EpochRecord(
         engine: engine, samples_per_second: history[0].samplesPerSecond, epoch_seconds: train, rewire_seconds: rewire,
         rewire_share: rewire / (train + rewire), connections: model.connectionCount,
-        test_accuracy: history[0].testAccuracy, threads: Parallel.threadCount)
+        test_accuracy: history[0].testAccuracy, threads: Parallel.threadCount, peak_rss_bytes: Machine.peakRSS)
       records.append(r)
       print(
         "\(engine.padding(toLength: 10, withPad: " ", startingAt: 0))"
-          + String(format: " %9.0f samples/s  epoch %6.2fs  rewire %.3fs (%.2f%%)  %9d connections  test %.2f%%",
-            r.samples_per_second, r.epoch_seconds, r.rewire_seconds, r.rewire_share * 100, r.connections, r.test_accuracy * 100))
+          + String(format: " %9.0f samples/s  epoch %6.2fs  rewire %.3fs (%.2f%%)  %9d connections  test %.2f%%  peak RSS %.2f GiB",
+            r.samples_per_second, r.epoch_seconds, r.rewire_seconds, r.rewire_share * 100, r.connections, r.test_accuracy * 100,
+            Double(r.peak_rss_bytes) / Double(1 << 30)))
     }
     if let sprig = records.first(where: { $0.engine == "sprig" }) {
       for other in records where other.engine != "sprig" {

@@ -135,8 +135,12 @@ public final class Trainer {
     return (lossSum / Double(max(data.count, 1)), Double(correct) / Double(max(data.count, 1)))
   }
 
-  /// Mean loss and accuracy on `data` with this trainer's evaluation batch size.
+  /// Mean loss and accuracy on `data` with this trainer's evaluation batch
+  /// size, reduced for very wide models so that one layer's output stays
+  /// within 64 Mi floats (a 10⁶-unit layer would otherwise need 4 GB a buffer).
   public func evaluate(_ data: LabeledData) -> (loss: Double, accuracy: Double) {
-    Self.evaluate(model, on: data, batchSize: options.evaluationBatchSize)
+    let widest = model.layers.map(\.outputSize).max() ?? 1
+    let batch = min(options.evaluationBatchSize, max(options.batchSize, (64 << 20) / widest))
+    return Self.evaluate(model, on: data, batchSize: batch)
   }
 }
