@@ -9,7 +9,7 @@ public struct SprigCommand: ParsableCommand {
     abstract: "Train and evaluate sparse, evolving neural networks.",
     discussion: "Data is looked up under $SPRIG_DATA, ./datasets and /usr/share/datasets.",
     version: Sprig.version,
-    subcommands: [Train.self, Evaluate.self, Inspect.self, Analyze.self],
+    subcommands: [Train.self, Evaluate.self, Inspect.self, Analyze.self, Example.self],
     defaultSubcommand: nil)
   public init() {}
 }

@@ -1,0 +1,103 @@
+// AvgPool2D: the mean of each window, per channel.
+
+/// Average pooling over `k × k` windows, channel by channel, on CHWN
+/// batches (see ``Conv2D`` for the layout):
+///
+///     y[c, oy, ox] = (1/n) Σ x[c, iy, ix]   over the window's n in-image pixels
+///
+/// Padding is left out of the mean (n counts only pixels inside the image),
+/// so a border window is not darkened. Backward spreads `dy/n` over the window.
+public final class AvgPool2D: Layer {
+  /// Where the windows land.
+  public let geometry: WindowGeometry
+  public var needsInputGradient = true
+  public var parameters: [Parameter] { [] }
+
+  private var cachedBatch: Int?
+  private let output = Matrix(rows: 0, columns: 0)
+  private let inputGradient = Matrix(rows: 0, columns: 0)
+
+  public var inputSize: Int { geometry.input.featureCount }
+  public var outputSize: Int { geometry.input.channels * geometry.outputPixels }
+  /// The shape of one output sample (same channels, smaller image).
+  public var outputShape: ImageShape {
+    ImageShape(height: geometry.outputHeight, width: geometry.outputWidth, channels: geometry.input.channels)
+  }
+  public var name: String { "AvgPool2D \(geometry.input)→\(outputShape)" }
+
+  /// Average pooling of `size × size` windows moved by `stride` (default: `size`).
+  public init(input: ImageShape, size: Int = 2, stride: Int? = nil, padding: Padding = .valid) {
+    geometry = WindowGeometry(input: input, kernelSize: size, stride: stride ?? size, padding: padding)
+  }
+
+  public func forward(_ x: Matrix, training: Bool) -> Matrix {
+    precondition(x.rows == inputSize, "\(name): input has \(x.rows) features, expected \(inputSize)")
+    let b = x.columns
+    let g = geometry
+    let (h, w, oh, ow) = (g.input.height, g.input.width, g.outputHeight, g.outputWidth)
+    output.reshape(rows: outputSize, columns: b)
+    x.elements.withUnsafeBufferPointer { xs in
+      output.elements.withUnsafeMutableBufferPointer { ys in
+        let (xs, ys) = (xs.baseAddress!, ys.baseAddress!)
+        Parallel.forEachChunk(of: g.input.channels) { channels in
+          for c in channels {
+            for oy in 0..<oh {
+              for ox in 0..<ow {
+                let y = ys + ((c * oh + oy) * ow + ox) * b
+                y.update(repeating: 0, count: b)
+                let (rows, columns) = (g.validKernelRows(oy), g.validKernelColumns(ox))
+                for ky in rows {
+                  for kx in columns {
+                    let xi = xs + ((c * h + oy * g.stride + ky - g.padTop) * w + ox * g.stride + kx - g.padLeft) * b
+                    for j in 0..<b { y[j] += xi[j] }
+                  }
+                }
+                let scale = 1 / Float(rows.count * columns.count)
+                for j in 0..<b { y[j] *= scale }
+              }
+            }
+          }
+        }
+      }
+    }
+    cachedBatch = training ? b : nil
+    return output
+  }
+
+  public func backward(_ dY: Matrix) -> Matrix {
+    guard let b = cachedBatch else { preconditionFailure("\(name): backward without a training forward") }
+    precondition(dY.rows == outputSize && dY.columns == b, "\(name): output gradient is \(dY.rows)×\(dY.columns)")
+    cachedBatch = nil
+    guard needsInputGradient else {
+      inputGradient.reshape(rows: 0, columns: 0)
+      return inputGradient
+    }
+    let g = geometry
+    let (h, w, oh, ow) = (g.input.height, g.input.width, g.outputHeight, g.outputWidth)
+    inputGradient.reshape(rows: inputSize, columns: b)
+    inputGradient.fill(0)
+    dY.elements.withUnsafeBufferPointer { dys in
+      inputGradient.elements.withUnsafeMutableBufferPointer { dxs in
+        let (dys, dxs) = (dys.baseAddress!, dxs.baseAddress!)
+        Parallel.forEachChunk(of: g.input.channels) { channels in  // a channel's windows touch only its own plane
+          for c in channels {
+            for oy in 0..<oh {
+              for ox in 0..<ow {
+                let dy = dys + ((c * oh + oy) * ow + ox) * b
+                let (rows, columns) = (g.validKernelRows(oy), g.validKernelColumns(ox))
+                let scale = 1 / Float(rows.count * columns.count)
+                for ky in rows {
+                  for kx in columns {
+                    let dx = dxs + ((c * h + oy * g.stride + ky - g.padTop) * w + ox * g.stride + kx - g.padLeft) * b
+                    for j in 0..<b { dx[j] += scale * dy[j] }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return inputGradient
+  }
+}

@@ -1,0 +1,104 @@
+// L2Pool2D: the Euclidean norm of each window, per channel.
+
+/// L2 pooling over `k × k` windows, channel by channel, on CHWN batches
+/// (see ``Conv2D`` for the layout):
+///
+///     y[c, oy, ox] = √( Σ x[c, iy, ix]² )   over the window's in-image pixels
+///
+/// Backward: `∂y/∂x = x / y` (taken as 0 where the window is all zeros,
+/// the subgradient at the norm's kink).
+public final class L2Pool2D: Layer {
+  /// Where the windows land.
+  public let geometry: WindowGeometry
+  public var needsInputGradient = true
+  public var parameters: [Parameter] { [] }
+
+  private var input: Matrix?
+  private let output = Matrix(rows: 0, columns: 0)
+  private let inputGradient = Matrix(rows: 0, columns: 0)
+
+  public var inputSize: Int { geometry.input.featureCount }
+  public var outputSize: Int { geometry.input.channels * geometry.outputPixels }
+  /// The shape of one output sample (same channels, smaller image).
+  public var outputShape: ImageShape {
+    ImageShape(height: geometry.outputHeight, width: geometry.outputWidth, channels: geometry.input.channels)
+  }
+  public var name: String { "L2Pool2D \(geometry.input)→\(outputShape)" }
+
+  /// L2 pooling of `size × size` windows moved by `stride` (default: `size`).
+  public init(input: ImageShape, size: Int = 2, stride: Int? = nil, padding: Padding = .valid) {
+    geometry = WindowGeometry(input: input, kernelSize: size, stride: stride ?? size, padding: padding)
+  }
+
+  public func forward(_ x: Matrix, training: Bool) -> Matrix {
+    precondition(x.rows == inputSize, "\(name): input has \(x.rows) features, expected \(inputSize)")
+    let b = x.columns
+    let g = geometry
+    let (h, w, oh, ow) = (g.input.height, g.input.width, g.outputHeight, g.outputWidth)
+    output.reshape(rows: outputSize, columns: b)
+    x.elements.withUnsafeBufferPointer { xs in
+      output.elements.withUnsafeMutableBufferPointer { ys in
+        let (xs, ys) = (xs.baseAddress!, ys.baseAddress!)
+        Parallel.forEachChunk(of: g.input.channels) { channels in
+          for c in channels {
+            for oy in 0..<oh {
+              for ox in 0..<ow {
+                let y = ys + ((c * oh + oy) * ow + ox) * b
+                y.update(repeating: 0, count: b)
+                for ky in g.validKernelRows(oy) {
+                  for kx in g.validKernelColumns(ox) {
+                    let xi = xs + ((c * h + oy * g.stride + ky - g.padTop) * w + ox * g.stride + kx - g.padLeft) * b
+                    for j in 0..<b { y[j] += xi[j] * xi[j] }
+                  }
+                }
+                for j in 0..<b { y[j] = y[j].squareRoot() }
+              }
+            }
+          }
+        }
+      }
+    }
+    input = training ? x : nil
+    return output
+  }
+
+  public func backward(_ dY: Matrix) -> Matrix {
+    guard let x = input else { preconditionFailure("\(name): backward without a training forward") }
+    let b = x.columns
+    precondition(dY.rows == outputSize && dY.columns == b, "\(name): output gradient is \(dY.rows)×\(dY.columns)")
+    input = nil
+    guard needsInputGradient else {
+      inputGradient.reshape(rows: 0, columns: 0)
+      return inputGradient
+    }
+    let g = geometry
+    let (h, w, oh, ow) = (g.input.height, g.input.width, g.outputHeight, g.outputWidth)
+    inputGradient.reshape(rows: inputSize, columns: b)
+    inputGradient.fill(0)
+    x.elements.withUnsafeBufferPointer { xs in
+      output.elements.withUnsafeBufferPointer { ys in
+        dY.elements.withUnsafeBufferPointer { dys in
+          inputGradient.elements.withUnsafeMutableBufferPointer { dxs in
+            let (xs, ys, dys, dxs) = (xs.baseAddress!, ys.baseAddress!, dys.baseAddress!, dxs.baseAddress!)
+            Parallel.forEachChunk(of: g.input.channels) { channels in
+              for c in channels {
+                for oy in 0..<oh {
+                  for ox in 0..<ow {
+                    let o = ((c * oh + oy) * ow + ox) * b
+                    for ky in g.validKernelRows(oy) {
+                      for kx in g.validKernelColumns(ox) {
+                        let i = ((c * h + oy * g.stride + ky - g.padTop) * w + ox * g.stride + kx - g.padLeft) * b
+                        for j in 0..<b where ys[o + j] > 0 { dxs[i + j] += xs[i + j] / ys[o + j] * dys[o + j] }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return inputGradient
+  }
+}

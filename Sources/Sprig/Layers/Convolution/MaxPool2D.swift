@@ -1,0 +1,99 @@
+// MaxPool2D: the largest value of each window, per channel.
+
+/// Max pooling over `k × k` windows, channel by channel, on CHWN batches
+/// (see ``Conv2D`` for the layout):
+///
+///     y[c, oy, ox] = max over the window's in-image pixels of x[c, iy, ix]
+///
+/// Padding positions are ignored (never chosen). Backward routes each
+/// output gradient to the input that won its window (the first one, on a
+/// tie), summing when overlapping windows share a winner.
+public final class MaxPool2D: Layer {
+  /// Where the windows land.
+  public let geometry: WindowGeometry
+  public var needsInputGradient = true
+  public var parameters: [Parameter] { [] }
+
+  // For each output element, the index of its winning input element.
+  private var winners: [Int32] = []
+  private var cachedBatch: Int?
+  private let output = Matrix(rows: 0, columns: 0)
+  private let inputGradient = Matrix(rows: 0, columns: 0)
+
+  public var inputSize: Int { geometry.input.featureCount }
+  public var outputSize: Int { geometry.input.channels * geometry.outputPixels }
+  /// The shape of one output sample (same channels, smaller image).
+  public var outputShape: ImageShape {
+    ImageShape(height: geometry.outputHeight, width: geometry.outputWidth, channels: geometry.input.channels)
+  }
+  public var name: String { "MaxPool2D \(geometry.input)→\(outputShape)" }
+
+  /// Max pooling of `size × size` windows moved by `stride` (default: `size`, windows that tile the image).
+  public init(input: ImageShape, size: Int = 2, stride: Int? = nil, padding: Padding = .valid) {
+    geometry = WindowGeometry(input: input, kernelSize: size, stride: stride ?? size, padding: padding)
+  }
+
+  public func forward(_ x: Matrix, training: Bool) -> Matrix {
+    precondition(x.rows == inputSize, "\(name): input has \(x.rows) features, expected \(inputSize)")
+    let b = x.columns
+    let g = geometry
+    let (h, w, oh, ow) = (g.input.height, g.input.width, g.outputHeight, g.outputWidth)
+    output.reshape(rows: outputSize, columns: b)
+    if winners.count != output.count { winners = [Int32](repeating: 0, count: output.count) }
+    x.elements.withUnsafeBufferPointer { xs in
+      output.elements.withUnsafeMutableBufferPointer { ys in
+        winners.withUnsafeMutableBufferPointer { arg in
+          let (xs, ys, arg) = (xs.baseAddress!, ys.baseAddress!, arg.baseAddress!)
+          Parallel.forEachChunk(of: g.input.channels) { channels in
+            for c in channels {
+              for oy in 0..<oh {
+                for ox in 0..<ow {
+                  let o = ((c * oh + oy) * ow + ox) * b
+                  var first = true
+                  for ky in g.validKernelRows(oy) {
+                    for kx in g.validKernelColumns(ox) {
+                      let i = ((c * h + oy * g.stride + ky - g.padTop) * w + ox * g.stride + kx - g.padLeft) * b
+                      if first {
+                        first = false
+                        for j in 0..<b { ys[o + j] = xs[i + j]; arg[o + j] = Int32(i + j) }
+                      } else {
+                        // Selects rather than branches, so the loop vectorises.
+                        for j in 0..<b {
+                          let v = xs[i + j], better = v > ys[o + j]
+                          ys[o + j] = better ? v : ys[o + j]
+                          arg[o + j] = better ? Int32(i + j) : arg[o + j]
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    cachedBatch = training ? b : nil
+    return output
+  }
+
+  public func backward(_ dY: Matrix) -> Matrix {
+    guard let b = cachedBatch else { preconditionFailure("\(name): backward without a training forward") }
+    precondition(dY.rows == outputSize && dY.columns == b, "\(name): output gradient is \(dY.rows)×\(dY.columns)")
+    cachedBatch = nil
+    guard needsInputGradient else {
+      inputGradient.reshape(rows: 0, columns: 0)
+      return inputGradient
+    }
+    inputGradient.reshape(rows: inputSize, columns: b)
+    inputGradient.fill(0)
+    dY.elements.withUnsafeBufferPointer { dy in
+      winners.withUnsafeBufferPointer { arg in
+        inputGradient.elements.withUnsafeMutableBufferPointer { dx in
+          for o in 0..<dy.count { dx[Int(arg[o])] += dy[o] }
+        }
+      }
+    }
+    return inputGradient
+  }
+}
