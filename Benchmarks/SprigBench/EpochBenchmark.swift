@@ -40,7 +40,7 @@ struct EpochBenchmark: ParsableCommand {
     for engine in engines.split(separator: ",").map(String.init) {
       let config = MLPConfiguration(
         inputSize: data.train.featureCount, hiddenSizes: sizes, outputSize: 10, epsilon: engine == "dense" ? nil : epsilon)
-      let model = config.makeModel(seed: 0)
+      let model = try config.makeModel(seed: 0)
       if engine == "graphblas" { for layer in model.sparseLayers { layer.backend = .graphBLAS } }
       var options = TrainingOptions()
       options.epochs = 1

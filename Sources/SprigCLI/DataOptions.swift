@@ -8,6 +8,8 @@ extension ActivationKind: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension Normalization: ExpressibleByArgument {}
 extension LearningRateSchedule: ExpressibleByArgument {}
+extension EvolutionKind: ExpressibleByArgument {}
+extension EvolutionSchedule.Decay: ExpressibleByArgument {}
 
 /// Options that choose the dataset.
 struct DataOptions: ParsableArguments {

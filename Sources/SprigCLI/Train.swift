@@ -37,6 +37,12 @@ struct Train: ParsableCommand {
   var denseOutput = false
   @Option(help: "SET's ζ: fraction of weights of each sign rewired after each epoch (0: fixed topology).")
   var zeta: Double = 0.3
+  @Option(help: "Initial wiring: er, erk, local (first layer 5×5 windows, 16 maps), small-world, scale-free, file:PATH (.mtx for the first layer).")
+  var topology: String = "er"
+  @Option(help: "Evolution: none, set, set-local, set-distance, rigl.")
+  var evolution: EvolutionKind = .set
+  @Option(help: "ζ over the run: constant or cosine (annealed to 0, as RigL).")
+  var zetaSchedule: EvolutionSchedule.Decay = .constant
   @Option(help: "Rewire every N epochs.")
   var evolutionPeriod: Int = 1
   @Option(help: "Scale of regrown weights relative to the initialization (SET regrows small weights).")
@@ -70,6 +76,9 @@ struct Train: ParsableCommand {
     if let dropout, !(0..<1).contains(dropout) { throw ValidationError("--dropout must be in [0, 1), got \(dropout).") }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads).") }
     _ = try hiddenSizes()
+    guard TopologyKind(argument: topology) != nil else {
+      throw ValidationError("--topology takes er, erk, local, small-world, scale-free or file:PATH; got \"\(topology)\".")
+    }
   }
 
   func hiddenSizes() throws -> [Int] {
@@ -100,6 +109,8 @@ struct Train: ParsableCommand {
     o.nesterov = nesterov
     o.zeta = dense ? 0 : zeta
     o.evolutionPeriod = evolutionPeriod
+    o.evolution = evolution
+    o.zetaSchedule = zetaSchedule
     if let regrowthScale { o.regrowthScale = regrowthScale }
     o.seed = seed
     o.degreeRecordingPeriod = recordDegrees
@@ -112,10 +123,13 @@ struct Train: ParsableCommand {
     let datasetName = data.dataset ?? .fashionMNIST
     var split = try data.load(fallback: datasetName)
     let scaling = split.normalize(normalization)
-    let config = MLPConfiguration(
+    var config = MLPConfiguration(
       inputSize: split.train.featureCount, hiddenSizes: try hiddenSizes(), outputSize: split.train.classCount,
       activation: activation, epsilon: dense ? nil : epsilon, denseOutputLayer: denseOutput, dropout: dropout)
-    let model = config.makeModel(seed: seed)
+    config.topology = TopologyKind(argument: topology)!
+    config.imageShape = split.train.shape
+    let model = try config.makeModel(seed: seed)
+    let windows = try config.localWindows().map { [(layer: model.sparseLayers[0], windows: $0)] } ?? []
     let url = output.map { URL(fileURLWithPath: $0) } ?? RunDirectory.freshURL(name: "\(split.name)-seed\(seed)")
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
@@ -137,7 +151,7 @@ struct Train: ParsableCommand {
       display.message("run folder: \(url.path)")
     }
     let trainer = Trainer(
-      model: model, options: options, evolution: options.makeEvolution(initialization: config.initialization),
+      model: model, options: options, evolution: options.makeEvolution(initialization: config.initialization, windows: windows),
       run: run, display: quiet ? nil : display)
     let history = try trainer.fit(split)
     let last = history.last!

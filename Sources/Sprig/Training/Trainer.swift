@@ -22,6 +22,8 @@ public final class Trainer {
   public private(set) var history: [EpochMetrics] = []
 
   private let loss = SoftmaxCrossEntropy()
+  /// RigL's view of the last batch's activations and gradients, when it evolves the model.
+  private let gradientCapture: GradientCapture?
   private var shuffleRNG: SeededGenerator
   private var evolutionRNG: SeededGenerator
   // Reused every batch: a step allocates nothing.
@@ -39,6 +41,9 @@ public final class Trainer {
     self.evolution = evolution ?? options.makeEvolution(initialization: .heUniform)
     self.run = run
     self.display = display
+    let strategy = self.evolution
+    gradientCapture =
+      (strategy as? RigLEvolution)?.gradients ?? ((strategy as? ScheduledEvolution)?.base as? RigLEvolution)?.gradients
     let root = SeededGenerator(seed: options.seed)
     shuffleRNG = root.derived(1)
     evolutionRNG = root.derived(2)
@@ -100,9 +105,18 @@ public final class Trainer {
       if recording && (epoch % options.degreeRecordingPeriod == 0 || isLast) {
         try run!.append(DegreeRecord(epoch: epoch, model: model))
       }
-      if !isLast && epoch % max(1, options.evolutionPeriod) == 0 {
+      var due = epoch % max(1, options.evolutionPeriod) == 0
+      if let scheduled = evolution as? ScheduledEvolution {
+        scheduled.time = epoch
+        due = scheduled.isDue
+      }
+      if !isLast && due {
         let t0 = Date()
+        // RigL grows where the gradient is largest: one more pass over the
+        // last training batch (still in batchX) gives it X and dY per layer.
+        gradientCapture?.capture(model: model, features: batchX, targets: batchY)
         for layer in model.sparseLayers { _ = evolution.rewire(layer, using: &evolutionRNG) }
+        gradientCapture?.removeAll()
         rewireSeconds = Date().timeIntervalSince(t0)
       }
       metrics.rewireSeconds = rewireSeconds

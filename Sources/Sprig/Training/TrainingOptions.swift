@@ -9,6 +9,20 @@ public enum LearningRateSchedule: String, Codable, CaseIterable, Sendable {
   case cosine
 }
 
+/// Which evolution strategy rewires sparse layers.
+public enum EvolutionKind: String, Codable, CaseIterable, Sendable {
+  /// A fixed topology.
+  case none
+  /// SET: regrow anywhere.
+  case set
+  /// SET regrowing only inside each unit's local window (locally connected layers).
+  case setLocal = "set-local"
+  /// SET regrowing preferably near each unit's home position.
+  case setDistance = "set-distance"
+  /// RigL: drop by magnitude, regrow where the gradient is largest.
+  case rigl
+}
+
 /// How to train: optimizer, schedule, evolution and reproducibility.
 ///
 /// The defaults are Sprig's tuned settings for sparse MLPs: SGD with
@@ -32,6 +46,10 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
   public var zeta: Double = 0.3
   /// Rewire every this many epochs.
   public var evolutionPeriod: Int = 1
+  /// The evolution strategy (with `zeta` 0, none).
+  public var evolution: EvolutionKind = .set
+  /// ζ constant, or cosine-annealed over the run (RigL's f(t) = ζ/2·(1+cos(πt/T))).
+  public var zetaSchedule: EvolutionSchedule.Decay = .constant
   /// New connections' weights, relative to the initialization's scale.
   public var regrowthScale: Float = 0.1
   /// Record every sparse layer's degrees every this many epochs (and at
@@ -74,8 +92,24 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     }
   }
 
-  /// The evolution strategy these options describe.
-  public func makeEvolution(initialization: WeightInitialization) -> EvolutionStrategy {
-    zeta > 0 ? SETEvolution(zeta: zeta, regrowthScale: regrowthScale, initialization: initialization) : NoEvolution()
+  /// The evolution strategy these options describe. `windows` are the
+  /// local windows of locally connected layers (for `set-local`).
+  public func makeEvolution(
+    initialization: WeightInitialization, windows: [(layer: SparseLinear, windows: LocalWindows)] = []
+  ) -> EvolutionStrategy {
+    guard zeta > 0 else { return NoEvolution() }
+    let base: any ZetaEvolutionStrategy
+    switch evolution {
+    case .none: return NoEvolution()
+    case .set: base = SETEvolution(zeta: zeta, regrowthScale: regrowthScale, initialization: initialization)
+    case .setLocal:
+      base = LocalSETEvolution(zeta: zeta, regrowthScale: regrowthScale, initialization: initialization, windows: windows)
+    case .setDistance: base = DistanceBiasedSETEvolution(zeta: zeta, regrowthScale: regrowthScale, initialization: initialization)
+    case .rigl: base = RigLEvolution(zeta: zeta)
+    }
+    guard zetaSchedule == .cosine,
+      let schedule = try? EvolutionSchedule(zeta: zeta, decay: .cosine, unit: .epochs, period: max(1, evolutionPeriod), end: epochs)
+    else { return base }
+    return ScheduledEvolution(base, schedule: schedule)
   }
 }

@@ -33,7 +33,7 @@ final class TopologyReportTests: XCTestCase {
     let run = try RunDirectory(url: folder.appendingPathComponent("run"), scaling: nil, info: ["dataset": "blobs", "image_shape": "4x5x1"])
     var options = smallOptions(epochs: 3)
     options.degreeRecordingPeriod = 1
-    let model = MLPConfiguration(inputSize: 20, hiddenSizes: [200, 200], outputSize: 3, epsilon: 5).makeModel(seed: 0)
+    let model = try MLPConfiguration(inputSize: 20, hiddenSizes: [200, 200], outputSize: 3, epsilon: 5).makeModel(seed: 0)
     try Trainer(model: model, options: options, run: run).fit(blobSplit())
   }
 

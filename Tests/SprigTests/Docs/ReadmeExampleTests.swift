@@ -7,10 +7,10 @@ import Sprig
 func readmeExample(data loaded: DatasetSplit, epochs: Int, folder: URL) throws -> Double {
   var data = loaded
   let scaling = data.normalize(.standardize)               // per-feature, fitted on train
-  let config = MLPConfiguration(                           // 784-1000-1000-1000-10, ER at ε = 20
+  let config = MLPConfiguration(                         // 784-1000-1000-1000-10, ER at ε = 20
     inputSize: data.train.featureCount, hiddenSizes: [64, 32], outputSize: 10,
     activation: .relu, epsilon: 4)
-  let model = config.makeModel(seed: 0)
+  let model = try config.makeModel(seed: 0)
 
   var options = TrainingOptions()                          // SGD, lr 0.2 cosine, momentum 0.9, wd 5e-4
   options.epochs = epochs

@@ -28,7 +28,7 @@ func smallOptions(epochs: Int = 3, seed: UInt64 = 0) -> TrainingOptions {
 }
 
 func smallModel(seed: UInt64 = 0, hidden: [Int] = [32, 32]) -> Sequential {
-  MLPConfiguration(inputSize: 20, hiddenSizes: hidden, outputSize: 3, epsilon: 3).makeModel(seed: seed)
+  try! MLPConfiguration(inputSize: 20, hiddenSizes: hidden, outputSize: 3, epsilon: 3).makeModel(seed: seed)
 }
 
 final class TrainerTests: XCTestCase {
