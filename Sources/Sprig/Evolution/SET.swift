@@ -11,7 +11,7 @@
 ///
 /// Cost is linear in the connections apart from sorting the new positions:
 /// thresholds by quickselect, regrowth by drawing positions in bulk,
-/// sorting them, and merging them into each row.
+/// sorting them, and merging them into each row (``Rewiring``).
 public struct SETEvolution: EvolutionStrategy {
   /// The fraction of each sign's weights removed per step.
   public var zeta: Double
@@ -127,13 +127,7 @@ public struct SETEvolution: EvolutionStrategy {
           if !held(key) { fresh.append(key) }
         }
         keys += fresh
-        keys.sort()
-        var unique = 0
-        for i in keys.indices where i == 0 || keys[i] != keys[i - 1] {
-          keys[unique] = keys[i]
-          unique += 1
-        }
-        keys.removeLast(keys.count - unique)
+        Rewiring.sortUnique(&keys)
       }
     } else {
       var free: [Int] = []
@@ -142,42 +136,10 @@ public struct SETEvolution: EvolutionStrategy {
       keys = Array(free.prefix(toAdd)).sorted()
     }
 
-    // Merge survivors and new connections row by row, keeping columns sorted.
-    let total = old.nonzeroCount - removed + toAdd
-    var pointers = [Int32](repeating: 0, count: rows + 1)
-    var newColumns = [Int32](), newValues = [Float](), source = [Int32]()
-    newColumns.reserveCapacity(total); newValues.reserveCapacity(total); source.reserveCapacity(total)
-    let fanOut = Double(total) / Double(max(columns, 1))
-    var next = 0  // into keys
-    for r in 0..<rows {
-      let start = Int(old.rowPointers[r]), end = Int(old.rowPointers[r + 1])
-      var addedEnd = next
-      while addedEnd < keys.count && keys[addedEnd] / columns == r { addedEnd += 1 }
-      var degree = addedEnd - next
-      for k in start..<end where !remove[k] { degree += 1 }
-      var k = start
-      while k < end || next < addedEnd {
-        if k < end && remove[k] {
-          k += 1
-          continue
-        }
-        let addedColumn = next < addedEnd ? Int32(keys[next] % columns) : Int32.max
-        if k >= end || addedColumn < old.columnIndices[k] {
-          newColumns.append(addedColumn)
-          newValues.append(regrowthScale * initialization.sample(fanIn: degree, fanOut: fanOut, using: &rng))
-          source.append(-1)
-          next += 1
-        } else {
-          newColumns.append(old.columnIndices[k])
-          newValues.append(values[k])
-          source.append(Int32(k))
-          k += 1
-        }
-      }
-      pointers[r + 1] = Int32(newColumns.count)
+    let fanOut = Double(old.nonzeroCount - removed + toAdd) / Double(max(columns, 1))
+    let connections = Rewiring.apply(to: layer, removing: remove, adding: keys) { _, degree in
+      regrowthScale * initialization.sample(fanIn: degree, fanOut: fanOut, using: &rng)
     }
-    let pattern = SparsityPattern(unchecked: rows, columns: columns, rowPointers: pointers, columnIndices: newColumns)
-    layer.replacePattern(pattern, weights: newValues, source: source)
-    return RewireReport(removed: removed, added: toAdd, connections: pattern.nonzeroCount)
+    return RewireReport(removed: removed, added: toAdd, connections: connections)
   }
 }
