@@ -6,6 +6,11 @@
 /// `forward` computes the output and, when training, caches what `backward`
 /// needs; `backward` takes ∂L/∂output, accumulates nothing (it overwrites
 /// each parameter's gradient for this batch) and returns ∂L/∂input.
+///
+/// A layer keeps its input by reference between `forward` and `backward`
+/// and returns its own output buffer: the caller must not change the input
+/// matrix before `backward`, and must copy an output it wants to keep past
+/// the layer's next call. One layer instance appears once in a model.
 public protocol Layer: AnyObject {
   /// A short human-readable name, used in messages ("SparseLinear 784→1000").
   var name: String { get }

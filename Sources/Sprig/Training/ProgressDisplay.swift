@@ -13,8 +13,11 @@ public final class ProgressDisplay {
   /// A display writing to standard output, or to `output` (for tests).
   public init(isTerminal: Bool? = nil, output: ((String) -> Void)? = nil) {
     self.isTerminal = isTerminal ?? (isatty(STDOUT_FILENO) != 0)
+    // Through stdio like `print`, so lines from both never interleave out of
+    // order when standard output is a file.
     self.output = output ?? { s in
-      FileHandle.standardOutput.write(s.data(using: .utf8)!)
+      print(s, terminator: "")
+      fflush(stdout)
     }
   }
 
