@@ -57,26 +57,33 @@ public enum SparseKernels {
     let batch = x.columns
     y.reshape(rows: pattern.rows, columns: batch)
     let minRows = minimumRows(nonzeros: pattern.nonzeroCount, rows: pattern.rows, batch: batch)
-    pattern.rowPointers.withUnsafeBufferPointer { rp in
-      pattern.columnIndices.withUnsafeBufferPointer { ci in
-        values.withUnsafeBufferPointer { v in
-          x.elements.withUnsafeBufferPointer { px in
-            y.elements.withUnsafeMutableBufferPointer { py in
-              let vp = valuePositions?.withUnsafeBufferPointer { $0.baseAddress }
-              let b = bias?.withUnsafeBufferPointer { $0.baseAddress }
-              // The arrays outlive this call (captured above), so their
-              // base addresses stay valid while the chunks run.
-              let (rpB, ciB, vB, xB, yB) = (rp.baseAddress, ci.baseAddress, v.baseAddress, px.baseAddress, py.baseAddress)
-              Parallel.forEachChunk(of: pattern.rows, minimumChunk: minRows) { range in
-                sprig_spmm_rows(
-                  rpB, ciB, vp, vB, b, xB, Int64(batch), yB, Int64(batch), Int64(batch),
-                  Int64(range.lowerBound), Int64(range.upperBound))
+    withOptionalBuffer(valuePositions) { vp in
+      withOptionalBuffer(bias) { b in
+        pattern.rowPointers.withUnsafeBufferPointer { rp in
+          pattern.columnIndices.withUnsafeBufferPointer { ci in
+            values.withUnsafeBufferPointer { v in
+              x.elements.withUnsafeBufferPointer { px in
+                y.elements.withUnsafeMutableBufferPointer { py in
+                  let (rpB, ciB, vB, xB, yB) = (rp.baseAddress, ci.baseAddress, v.baseAddress, px.baseAddress, py.baseAddress)
+                  Parallel.forEachChunk(of: pattern.rows, minimumChunk: minRows) { range in
+                    sprig_spmm_rows(
+                      rpB, ciB, vp, vB, b, xB, Int64(batch), yB, Int64(batch), Int64(batch),
+                      Int64(range.lowerBound), Int64(range.upperBound))
+                  }
+                }
               }
             }
           }
         }
       }
     }
+  }
+
+  /// Calls `body` with the array's base address, or nil for a nil array,
+  /// keeping the pointer inside the array's access scope.
+  static func withOptionalBuffer<T, R>(_ array: [T]?, _ body: (UnsafePointer<T>?) -> R) -> R {
+    guard let array else { return body(nil) }
+    return array.withUnsafeBufferPointer { body($0.baseAddress) }
   }
 
   /// `gradient[k] = Σ_b dY[i, b] · X[j, b]` for each stored entry `k = (i, j)`
