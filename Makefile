@@ -1,21 +1,16 @@
-# Sprig: `make train` sets up, builds and trains the default SET-MLP on
-# Fashion-MNIST; `make test` runs the tests. ARGS passes options to
-# `sprig train`, e.g. make train ARGS="--dataset mnist --epochs 20".
-.PHONY: train setup build test bench
+# Conveniences over the two quick-start scripts. ARGS passes options to
+# `sprig train` or `sprig-bench`, e.g. make train ARGS="--dataset mnist".
+.PHONY: train test setup bench
 
-train: build
-	.build/release/sprig train $(ARGS)
+train:
+	./scripts/train.sh $(ARGS)
+
+test:
+	./scripts/test.sh
 
 setup:
-	@./scripts/setup.sh
+	./scripts/setup.sh
 
-build: setup
+bench: setup
 	swift build -c release
-
-test: setup
-	swift build --build-tests
-	swift test --skip-build
-	./scripts/check_checkpoint.sh
-
-bench: build
 	.build/release/sprig-bench $(ARGS)
