@@ -43,8 +43,12 @@ struct Train: ParsableCommand {
   var evolution: EvolutionKind = .set
   @Option(help: "ζ over the run: constant or cosine (annealed to 0, as RigL).")
   var zetaSchedule: EvolutionSchedule.Decay = .constant
-  @Option(help: "Rewire every N epochs.")
+  @Option(help: "Rewire every N epochs (or steps, with --evolution-unit steps).")
   var evolutionPeriod: Int = 1
+  @Option(help: "What --evolution-period and --evolution-end count: epochs or steps.")
+  var evolutionUnit: EvolutionSchedule.Unit = .epochs
+  @Option(help: "Stop evolving at this epoch (or step); a cosine ζ anneals to 0 there.")
+  var evolutionEnd: Int?
   @Option(help: "Scale of regrown weights relative to the initialization (SET regrows small weights).")
   var regrowthScale: Float?
 
@@ -111,6 +115,8 @@ struct Train: ParsableCommand {
     o.evolutionPeriod = evolutionPeriod
     o.evolution = evolution
     o.zetaSchedule = zetaSchedule
+    o.evolutionUnit = evolutionUnit
+    o.evolutionEnd = evolutionEnd
     if let regrowthScale { o.regrowthScale = regrowthScale }
     o.seed = seed
     o.degreeRecordingPeriod = recordDegrees
@@ -151,7 +157,7 @@ struct Train: ParsableCommand {
       display.message("run folder: \(url.path)")
     }
     let trainer = Trainer(
-      model: model, options: options, evolution: options.makeEvolution(initialization: config.initialization, windows: windows),
+      model: model, options: options, evolution: try options.makeEvolution(initialization: config.initialization, windows: windows),
       run: run, display: quiet ? nil : display)
     let history = try trainer.fit(split)
     let last = history.last!

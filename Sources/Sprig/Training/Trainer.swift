@@ -38,7 +38,13 @@ public final class Trainer {
     self.model = model
     self.options = options
     self.optimizer = optimizer ?? options.makeOptimizer()
-    self.evolution = evolution ?? options.makeEvolution(initialization: .heUniform)
+    if let evolution {
+      self.evolution = evolution
+    } else {
+      do { self.evolution = try options.makeEvolution(initialization: .heUniform) } catch {
+        preconditionFailure("Trainer: \(error). Call options.makeEvolution(initialization:) to handle it.")
+      }
+    }
     self.run = run
     self.display = display
     let strategy = self.evolution
@@ -67,6 +73,7 @@ public final class Trainer {
       let order = data.train.shuffledOrder(using: &shuffleRNG)
       let batches = (order.count + batchSize - 1) / batchSize
       var lossSum = 0.0, correct = 0, seen = 0
+      var rewireSeconds = 0.0
       for b in 0..<batches {
         let indices = order[(b * batchSize)..<min(order.count, (b + 1) * batchSize)]
         optimizer.learningRate = options.learningRate(
@@ -85,6 +92,10 @@ public final class Trainer {
         seen += indices.count
         model.backward(outputGradient)
         optimizer.step(parameters)
+        if let scheduled = evolution as? ScheduledEvolution, scheduled.schedule.unit == .steps {
+          scheduled.time = (epoch - 1) * batchesPerEpoch + b + 1
+          if scheduled.isDue { rewireSeconds += rewire() }
+        }
         let elapsed = Date().timeIntervalSince(start)
         display?.update(
           epoch: epoch, epochs: options.epochs, batch: b + 1, batches: batches, loss: lossSum / Double(seen),
@@ -92,7 +103,6 @@ public final class Trainer {
       }
       let trainSeconds = Date().timeIntervalSince(start)
       let test = evaluate(data.test)
-      var rewireSeconds = 0.0
       let isLast = epoch == options.epochs
       var metrics = EpochMetrics(
         epoch: epoch, trainLoss: lossSum / Double(seen), trainAccuracy: Double(correct) / Double(seen),
@@ -108,17 +118,9 @@ public final class Trainer {
       var due = epoch % max(1, options.evolutionPeriod) == 0
       if let scheduled = evolution as? ScheduledEvolution {
         scheduled.time = epoch
-        due = scheduled.isDue
+        due = scheduled.schedule.unit == .epochs && scheduled.isDue
       }
-      if !isLast && due {
-        let t0 = Date()
-        // RigL grows where the gradient is largest: one more pass over the
-        // last training batch (still in batchX) gives it X and dY per layer.
-        gradientCapture?.capture(model: model, features: batchX, targets: batchY)
-        for layer in model.sparseLayers { _ = evolution.rewire(layer, using: &evolutionRNG) }
-        gradientCapture?.removeAll()
-        rewireSeconds = Date().timeIntervalSince(t0)
-      }
+      if !isLast && due { rewireSeconds += rewire() }
       metrics.rewireSeconds = rewireSeconds
       metrics.epochSeconds = Date().timeIntervalSince(start)
       metrics.connections = model.sparseLayers.map { $0.connectionCount }
@@ -131,6 +133,17 @@ public final class Trainer {
           metrics.epochSeconds, metrics.rewireSeconds, metrics.samplesPerSecond))
     }
     return history
+  }
+
+  /// Rewires every sparse layer once; returns the seconds it took.
+  private func rewire() -> Double {
+    let t0 = Date()
+    // RigL grows where the gradient is largest: one more pass over the last
+    // training batch (still in batchX) gives it X and dY for every layer.
+    gradientCapture?.capture(model: model, features: batchX, targets: batchY)
+    for layer in model.sparseLayers { _ = evolution.rewire(layer, using: &evolutionRNG) }
+    gradientCapture?.removeAll()
+    return Date().timeIntervalSince(t0)
   }
 
   /// Mean loss and accuracy of `model` on `data`, in batches of `batchSize`.

@@ -50,6 +50,11 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
   public var evolution: EvolutionKind = .set
   /// ζ constant, or cosine-annealed over the run (RigL's f(t) = ζ/2·(1+cos(πt/T))).
   public var zetaSchedule: EvolutionSchedule.Decay = .constant
+  /// Whether `evolutionPeriod` and `evolutionEnd` count epochs or optimizer steps.
+  public var evolutionUnit: EvolutionSchedule.Unit = .epochs
+  /// `T`: no evolution from this epoch (or step) on; nil evolves to the end.
+  /// A cosine ζ anneals to 0 at `T` (default: the last epoch).
+  public var evolutionEnd: Int?
   /// New connections' weights, relative to the initialization's scale.
   public var regrowthScale: Float = 0.1
   /// Record every sparse layer's degrees every this many epochs (and at
@@ -94,9 +99,11 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
 
   /// The evolution strategy these options describe. `windows` are the
   /// local windows of locally connected layers (for `set-local`).
+  /// - Throws: a typed error for an impossible schedule (a cosine ζ counted
+  ///   in steps needs `evolutionEnd`).
   public func makeEvolution(
     initialization: WeightInitialization, windows: [(layer: SparseLinear, windows: LocalWindows)] = []
-  ) -> EvolutionStrategy {
+  ) throws -> EvolutionStrategy {
     guard zeta > 0 else { return NoEvolution() }
     let base: any ZetaEvolutionStrategy
     switch evolution {
@@ -107,9 +114,10 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     case .setDistance: base = DistanceBiasedSETEvolution(zeta: zeta, regrowthScale: regrowthScale, initialization: initialization)
     case .rigl: base = RigLEvolution(zeta: zeta)
     }
-    guard zetaSchedule == .cosine,
-      let schedule = try? EvolutionSchedule(zeta: zeta, decay: .cosine, unit: .epochs, period: max(1, evolutionPeriod), end: epochs)
-    else { return base }
+    guard zetaSchedule == .cosine || evolutionUnit == .steps || evolutionEnd != nil else { return base }
+    let end = evolutionEnd ?? (evolutionUnit == .epochs && zetaSchedule == .cosine ? epochs : nil)
+    let schedule = try EvolutionSchedule(
+      zeta: zeta, decay: zetaSchedule, unit: evolutionUnit, period: max(1, evolutionPeriod), end: end)
     return ScheduledEvolution(base, schedule: schedule)
   }
 }

@@ -65,6 +65,27 @@ final class TrainerTests: XCTestCase {
     XCTAssertNotEqual(model.sparseLayers.map(\.pattern), before)
   }
 
+  func testStepScheduledEvolutionRewiresWithinAnEpoch() throws {
+    let model = smallModel()
+    let before = model.sparseLayers.map(\.pattern)
+    var options = smallOptions(epochs: 1)  // no epoch-level rewire after the last epoch
+    options.evolutionUnit = .steps
+    options.evolutionPeriod = 5
+    let history = try Trainer(model: model, options: options).fit(blobSplit())
+    XCTAssertNotEqual(model.sparseLayers.map(\.pattern), before)
+    XCTAssertEqual(history[0].connections, before.map(\.nonzeroCount))
+    XCTAssertGreaterThan(history[0].rewireSeconds, 0)
+  }
+
+  func testCosineZetaCountedInStepsNeedsAnEnd() {
+    var options = smallOptions()
+    options.evolutionUnit = .steps
+    options.zetaSchedule = .cosine
+    XCTAssertThrowsError(try options.makeEvolution(initialization: .heUniform))
+    options.evolutionEnd = 100
+    XCTAssertNoThrow(try options.makeEvolution(initialization: .heUniform))
+  }
+
   func testDivergenceNamesTheLayerAndKeepsLastCheckpoint() throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sprig-nan-\(UUID())")
     defer { try? FileManager.default.removeItem(at: folder) }
