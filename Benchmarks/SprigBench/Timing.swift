@@ -40,6 +40,26 @@ enum Machine {
     return 0
   }
 
+  /// Resets the kernel's peak-RSS mark for this process, so each run of a
+  /// suite reports its own peak.
+  static func resetPeakRSS() {
+    try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+  }
+
+  /// The commit of the working tree, if it is a git checkout.
+  static var gitCommit: String {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["git", "rev-parse", "--short", "HEAD"]
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    p.standardError = FileHandle.nullDevice
+    guard (try? p.run()) != nil else { return "unknown" }
+    p.waitUntilExit()
+    let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    return out.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "unknown" : out.trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
   static var header: String {
     "\(cpuModel), \(cores) cores, kernels \(SparseKernels.instructionSet.rawValue), Sprig \(Sprig.version), "
       + "\(Date().formatted(.iso8601))"

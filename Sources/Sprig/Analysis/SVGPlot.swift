@@ -24,7 +24,8 @@ public enum SVGPlot {
   /// Colours that stay distinct in print and for common colour blindness.
   public static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 
-  static func escape(_ s: String) -> String {
+  /// Escapes text for XML and HTML.
+  public static func escape(_ s: String) -> String {
     s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
       .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
   }

@@ -1,0 +1,148 @@
+// `sprig-bench accuracy`: the sparse-versus-dense table — dense MLP, fixed
+// sparse MLP and SET-MLP (plus the best evolving topology) on MNIST,
+// Fashion-MNIST and CIFAR-10, one JSON per finished run so a long suite
+// resumes where it stopped.
+import ArgumentParser
+import Foundation
+import Sprig
+
+/// One finished run, as written to `<out>/runs/<dataset>-<model>-<settings>-seed<k>.json`.
+struct AccuracyRecord: Codable {
+  var dataset: String
+  var model: String
+  var settings: String
+  var seed: UInt64
+  var epochs: Int
+  var best_test_accuracy: Double
+  var final_test_accuracy: Double
+  var test_accuracy_per_epoch: [Double]
+  var train_samples_per_second: Double
+  var inference_samples_per_second: Double
+  var median_epoch_seconds: Double
+  var evolution_time_share: Double
+  var connections: Int
+  var parameters: Int
+  var checkpoint_bytes: Int
+  var peak_rss_bytes: Int
+}
+
+struct AccuracyBenchmark: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "accuracy",
+    abstract: "Train dense, fixed-sparse and evolving MLPs on MNIST, Fashion-MNIST and CIFAR-10 and tabulate them.")
+
+  @Option(help: "Datasets, comma-separated.") var datasets: String = "mnist,fashion-mnist,cifar10"
+  @Option(help: "Models: mlp, mlp-fixprob, set-mlp, small-world-set (the best evolving topology measured).")
+  var models: String = "mlp,mlp-fixprob,set-mlp,small-world-set"
+  @Option(help: "Settings: reference (the SET paper's), sprig (Sprig's tuned defaults), or both.")
+  var settings: String = "both"
+  @Option(help: "Epochs per run.") var epochs: Int = 100
+  @Option(help: "Seeds, comma-separated.") var seeds: String = "0,1,2"
+  @Option(help: "Use only the first N training samples.") var trainLimit: Int?
+  @Option(help: "Use only the first N test samples.") var testLimit: Int?
+  @Option(help: "Threads.") var threads: Int?
+  @Option(name: .customLong("out"), help: "Results folder (runs/*.json, table.md, report.html).") var output: String = "bench-results"
+  @Flag(help: "The whole suite on small subsets (2000/500 samples, 2 epochs, narrow layers, one seed): a CI smoke run.")
+  var quick = false
+
+  func run() throws {
+    if let threads { Parallel.threadCount = threads }
+    let folder = URL(fileURLWithPath: output)
+    let runs = folder.appendingPathComponent("runs")
+    try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
+    let seedList = quick ? [UInt64(0)] : seeds.split(separator: ",").compactMap { UInt64($0) }
+    let settingList = settings == "both" ? ["reference", "sprig"] : [settings]
+    print("sprig-bench accuracy — \(Machine.header), \(Parallel.threadCount) threads")
+    for datasetName in datasets.split(separator: ",").map(String.init) {
+      guard let name = DatasetName(rawValue: datasetName) else { throw ValidationError("unknown dataset \(datasetName)") }
+      var data: DatasetSplit
+      do {
+        data = try DatasetSplit.load(name, trainLimit: quick ? 2000 : trainLimit, testLimit: quick ? 500 : testLimit)
+      } catch let error as DataError where quick {
+        // A smoke run covers the datasets this machine has.
+        print("\(datasetName): skipped (\(error))")
+        continue
+      }
+      data.normalize(.standardize)
+      for model in models.split(separator: ",").map(String.init) {
+        for setting in settingList {
+          for seed in seedList {
+            let file = runs.appendingPathComponent("\(datasetName)-\(model)-\(setting)-seed\(seed).json")
+            if FileManager.default.fileExists(atPath: file.path) {
+              print("\(file.lastPathComponent): done before, skipped")
+              continue
+            }
+            let record = try train(data: data, dataset: datasetName, model: model, setting: setting, seed: seed, folder: runs)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(record).write(to: file, options: .atomic)
+            print(
+              "\(datasetName) \(model) \(setting) seed \(seed): "
+                + String(format: "best %.2f%%, final %.2f%%, %.0f samples/s, %d connections", record.best_test_accuracy * 100,
+                  record.final_test_accuracy * 100, record.train_samples_per_second, record.connections))
+          }
+        }
+      }
+    }
+    let records = try Self.loadRecords(runs)
+    try AccuracyReport.markdown(records, header: Machine.header + ", \(Parallel.threadCount) threads, git \(Machine.gitCommit)")
+      .write(to: folder.appendingPathComponent("table.md"), atomically: true, encoding: .utf8)
+    try AccuracyReport.html(records, header: Machine.header + ", \(Parallel.threadCount) threads, git \(Machine.gitCommit)")
+      .write(to: folder.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)
+    print("table: \(folder.appendingPathComponent("table.md").path)")
+  }
+
+  static func loadRecords(_ runs: URL) throws -> [AccuracyRecord] {
+    let files = try FileManager.default.contentsOfDirectory(at: runs, includingPropertiesForKeys: nil).filter { $0.pathExtension == "json" }
+    return try files.sorted { $0.path < $1.path }.map { try JSONDecoder().decode(AccuracyRecord.self, from: Data(contentsOf: $0)) }
+  }
+
+  /// The reference architectures: 784-1000-1000-1000-10 for 28×28 images,
+  /// 3072-4000-1000-4000-10 for CIFAR-10 (quick runs: 100-wide).
+  func hidden(for data: DatasetSplit) -> [Int] {
+    if quick { return [100, 100, 100] }
+    return data.train.featureCount == 3072 ? [4000, 1000, 4000] : [1000, 1000, 1000]
+  }
+
+  func train(data: DatasetSplit, dataset: String, model: String, setting: String, seed: UInt64, folder: URL) throws -> AccuracyRecord {
+    var options = setting == "reference" ? TrainingOptions.setPaper : TrainingOptions()
+    options.epochs = quick ? 2 : epochs
+    options.seed = seed
+    var config = MLPConfiguration(
+      inputSize: data.train.featureCount, hiddenSizes: hidden(for: data), outputSize: data.train.classCount,
+      activation: setting == "reference" ? .srelu : .relu, epsilon: quick ? 10 : 20, dropout: setting == "reference" ? 0.3 : 0)
+    switch model {
+    case "mlp":
+      config.epsilon = nil
+      options.zeta = 0
+      if setting == "sprig" { options.learningRate = 0.05 }  // the sparse rate diverges dense (see Train)
+    case "mlp-fixprob": options.zeta = 0
+    case "set-mlp": break
+    case "small-world-set": config.topology = .smallWorld
+    default: throw ValidationError("unknown model \(model)")
+    }
+    config.imageShape = data.train.shape
+    let network = try config.makeModel(seed: seed)
+    let runFolder = folder.appendingPathComponent("\(dataset)-\(model)-\(setting)-seed\(seed)")
+    let run = try RunDirectory(url: runFolder, scaling: nil, info: ["dataset": dataset, "model": model, "settings": setting])
+    Machine.resetPeakRSS()
+    let trainer = Trainer(
+      model: network, options: options, evolution: try options.makeEvolution(initialization: config.initialization), run: run,
+      display: nil)
+    let history = try trainer.fit(data)
+    let t0 = Date()
+    _ = Trainer.evaluate(network, on: data.test)
+    let inference = Double(data.test.count) / Date().timeIntervalSince(t0)
+    let epochSeconds = history.map(\.epochSeconds)
+    let checkpointBytes = (try? FileManager.default.attributesOfItem(atPath: run.checkpointURL.path)[.size] as? Int) ?? 0
+    return AccuracyRecord(
+      dataset: dataset, model: model, settings: setting, seed: seed, epochs: options.epochs,
+      best_test_accuracy: history.map(\.testAccuracy).max() ?? 0, final_test_accuracy: history.last?.testAccuracy ?? 0,
+      test_accuracy_per_epoch: history.map(\.testAccuracy),
+      train_samples_per_second: history.map(\.samplesPerSecond).sorted()[history.count / 2],
+      inference_samples_per_second: inference, median_epoch_seconds: epochSeconds.sorted()[epochSeconds.count / 2],
+      evolution_time_share: history.map(\.rewireSeconds).reduce(0, +) / max(epochSeconds.reduce(0, +), 1e-9),
+      connections: network.connectionCount, parameters: network.parameterCount, checkpoint_bytes: checkpointBytes,
+      peak_rss_bytes: Machine.peakRSS)
+  }
+}

@@ -1,0 +1,89 @@
+// AccuracyReport: the accuracy suite's Markdown table and HTML page, with the
+// SET paper's figures beside Sprig's.
+import Foundation
+import Sprig
+
+enum AccuracyReport {
+  /// The SET paper's table (Mocanu et al. 2018), in percent.
+  static let reference: [String: [String: Double]] = [
+    "mnist": ["mlp": 98.55, "mlp-fixprob": 97.68, "set-mlp": 98.74],
+    "cifar10": ["mlp": 68.70, "mlp-fixprob": 62.19, "set-mlp": 74.84],
+  ]
+
+  struct Row {
+    var dataset: String, model: String, settings: String
+    var runs: [AccuracyRecord]
+    var best: (mean: Double, std: Double) { stats(runs.map { $0.best_test_accuracy * 100 }) }
+    var final: (mean: Double, std: Double) { stats(runs.map { $0.final_test_accuracy * 100 }) }
+  }
+
+  static func stats(_ v: [Double]) -> (mean: Double, std: Double) {
+    let m = v.reduce(0, +) / Double(max(v.count, 1))
+    let s = v.count > 1 ? (v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(v.count - 1)).squareRoot() : 0
+    return (m, s)
+  }
+
+  static func rows(_ records: [AccuracyRecord]) -> [Row] {
+    var groups: [String: Row] = [:]
+    var order: [String] = []
+    for r in records {
+      let key = "\(r.dataset)|\(r.model)|\(r.settings)"
+      if groups[key] == nil {
+        groups[key] = Row(dataset: r.dataset, model: r.model, settings: r.settings, runs: [])
+        order.append(key)
+      }
+      groups[key]!.runs.append(r)
+    }
+    return order.map { groups[$0]! }
+  }
+
+  static func median(_ v: [Double]) -> Double { v.isEmpty ? 0 : v.sorted()[v.count / 2] }
+
+  static func markdown(_ records: [AccuracyRecord], header: String) -> String {
+    var md = "# sprig-bench accuracy\n\n\(header)\n\n"
+    md += "| dataset | model | settings | seeds | epochs | best test acc. | final test acc. | SET paper | train samples/s | inference samples/s | median epoch | evolution share | connections | checkpoint | peak RSS |\n"
+    md += "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+    for row in rows(records) {
+      let ref = reference[row.dataset]?[row.model].map { String(format: "%.2f %%", $0) } ?? "–"
+      let r = row.runs
+      md += "| \(row.dataset) | \(row.model) | \(row.settings) | \(r.count) | \(r[0].epochs) | "
+      md += String(format: "%.2f ± %.2f %% | %.2f ± %.2f %% | ", row.best.mean, row.best.std, row.final.mean, row.final.std)
+      md += "\(ref) | " + String(format: "%.0f | %.0f | %.2f s | %.1f %% | ", median(r.map(\.train_samples_per_second)),
+        median(r.map(\.inference_samples_per_second)), median(r.map(\.median_epoch_seconds)), median(r.map(\.evolution_time_share)) * 100)
+      md += "\(r[0].connections) | \(r[0].checkpoint_bytes) B | " + String(format: "%.2f GiB |\n", Double(r.map(\.peak_rss_bytes).max() ?? 0) / Double(1 << 30))
+    }
+    return md
+  }
+
+  static func html(_ records: [AccuracyRecord], header: String) -> String {
+    var page = """
+      <!DOCTYPE html>
+      <html xmlns="http://www.w3.org/1999/xhtml" lang="en"><head><meta charset="utf-8"/><title>sprig-bench accuracy</title>
+      <style>body{font-family:sans-serif;max-width:1200px;margin:auto;padding:1em}.plots{display:flex;flex-wrap:wrap;gap:8px}</style>
+      </head><body><h1>sprig-bench accuracy</h1><p>\(SVGPlot.escape(header))</p>
+      <pre>\(SVGPlot.escape(markdown(records, header: "")))</pre><div class="plots">
+      """
+    let all = rows(records)
+    for dataset in Array(NSOrderedSet(array: all.map(\.dataset))) as! [String] {
+      let rs = all.filter { $0.dataset == dataset }
+      let series = rs.enumerated().map { i, row in
+        let epochs = row.runs[0].test_accuracy_per_epoch.count
+        let mean = (0..<epochs).map { e in row.runs.map { $0.test_accuracy_per_epoch[min(e, $0.test_accuracy_per_epoch.count - 1)] }.reduce(0, +) / Double(row.runs.count) * 100 }
+        return SVGPlot.Series(
+          name: "\(row.model) (\(row.settings))", points: mean.enumerated().map { (Double($0.offset + 1), $0.element) },
+          color: SVGPlot.palette[i % SVGPlot.palette.count])
+      }
+      page += SVGPlot.chart(title: "\(dataset): test accuracy per epoch", xLabel: "epoch", yLabel: "test accuracy (%)", series: series)
+      page += SVGPlot.histogram(
+        title: "\(dataset): training throughput", xLabel: "model (see legend)", yLabel: "samples/s", bins: Array(0..<rs.count),
+        series: [("samples/s, models in table order", rs.map { median($0.runs.map(\.train_samples_per_second)) }, SVGPlot.palette[0])])
+      let points = rs.enumerated().map { i, row in
+        SVGPlot.Series(
+          name: "\(row.model) (\(row.settings))", points: [(Double(row.runs[0].connections), row.best.mean)], markers: true,
+          color: SVGPlot.palette[i % SVGPlot.palette.count])
+      }
+      page += SVGPlot.chart(title: "\(dataset): accuracy vs connections", xLabel: "connections", yLabel: "best test accuracy (%)", series: points, logX: true)
+    }
+    return page + "</div></body></html>\n"
+  }
+}
