@@ -62,7 +62,7 @@ public enum ScaleFreeTopology {
     var columns: [Int32] = []
     columns.reserveCapacity(connections)
     var owner = [Int32](repeating: 0, count: inputSize)  // owner[j] == i + 1: input j taken by row i
-    var carry = Double(rng.next() >> 11) * 0x1.0p-53  // systematic rounding offset in [0, 1)
+    let carry = Double(rng.next() >> 11) * 0x1.0p-53  // systematic rounding offset in [0, 1)
     var cumulative = 0.0
     for i in 0..<outputSize {
       let before = Int((cumulative + carry).rounded(.down))
