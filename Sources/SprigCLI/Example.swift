@@ -39,6 +39,8 @@ struct Example: ParsableCommand {
   var zeta: Double = 0.3
   @Option(help: "Hidden units of the LSTM/GRU.") var hidden: Int = 128
   @Option(help: "Hidden units of the CNN's fully connected head.") var headHidden: Int = 128
+  @Option(help: "Learning-rate multiplier for the CNN's sparse head (sparse layers train best faster).")
+  var headLearningRateScale: Float = 1
   @Option(help: "Autoencoder variant: undercomplete, sparse or denoising.")
   var variant: AutoencoderExample.Variant = .undercomplete
   @Option(help: "SET's ε for sparse autoencoder layers (default: dense layers).") var autoencoderEpsilon: Double?
@@ -89,7 +91,7 @@ struct Example: ParsableCommand {
         report(results.last!)
       }
       if name != .cnn {
-        results.append(try CNNExample.run(on: split, head: .sparse(epsilon: epsilon), hiddenUnits: headHidden, epochs: epochs, zeta: zeta, seed: seed, display: display))
+        results.append(try CNNExample.run(on: split, head: .sparse(epsilon: epsilon), hiddenUnits: headHidden, epochs: epochs, zeta: zeta, seed: seed, sparseHeadLearningRateScale: headLearningRateScale, display: display))
         report(results.last!)
       }
       if results.count == 2 {

@@ -34,9 +34,10 @@ public final class Adam: Optimizer {
   public func step(_ parameters: [Parameter]) {
     stepCount += 1
     let t = Float(stepCount)
-    let (b1, b2, eps, lr) = (beta1, beta2, epsilon, learningRate)
+    let (b1, b2, eps) = (beta1, beta2, epsilon)
     let c1 = 1 - pow(b1, t), c2 = 1 - pow(b2, t)
     for p in parameters {
+      let lr = learningRate * p.learningRateScale
       if p.optimizerState.count != 2 { p.optimizerState = [[Float]](repeating: [Float](repeating: 0, count: p.count), count: 2) }
       let wd = p.decays ? weightDecay : 0
       let l2 = decoupled ? 0 : wd, decay = decoupled ? lr * wd : 0

@@ -20,8 +20,9 @@ public final class SGD: Optimizer {
   }
 
   public func step(_ parameters: [Parameter]) {
-    let (lr, mu, nesterov) = (learningRate, momentum, self.nesterov)
+    let (mu, nesterov) = (momentum, self.nesterov)
     for p in parameters {
+      let lr = learningRate * p.learningRateScale
       let wd = p.decays ? weightDecay : 0
       if mu == 0 {
         p.value.withUnsafeMutableBufferPointer { w in

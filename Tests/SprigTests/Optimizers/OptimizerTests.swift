@@ -44,6 +44,17 @@ final class OptimizerTests: XCTestCase {
     XCTAssertEqual(p.value[1], 1.01, accuracy: 1e-5)
   }
 
+  func testLearningRateScaleMultipliesTheStep() {
+    let a = parameter([1], gradient: [0.5]), b = parameter([1], gradient: [0.5])
+    b.learningRateScale = 4
+    SGD(learningRate: 0.1).step([a, b])
+    XCTAssertEqual(1 - b.value[0], 4 * (1 - a.value[0]), accuracy: 1e-6)
+    let c = parameter([1], gradient: [0.5]), d = parameter([1], gradient: [0.5])
+    d.learningRateScale = 4
+    Adam(learningRate: 0.01).step([c, d])
+    XCTAssertEqual(1 - d.value[0], 4 * (1 - c.value[0]), accuracy: 1e-5)
+  }
+
   func testRemapKeepsStateOfSurvivorsAndZeroesNewOnes() {
     let p = parameter([1, 2, 3], gradient: [0, 0, 0])
     p.optimizerState = [[10, 20, 30]]

@@ -25,7 +25,8 @@ public enum CNNExample {
 
   /// The example CNN for images of `shape` and `classes` classes.
   public static func makeModel(
-    shape: ImageShape, classes: Int, hiddenUnits: Int = 128, head: Head, seed: UInt64
+    shape: ImageShape, classes: Int, hiddenUnits: Int = 128, head: Head, seed: UInt64,
+    sparseHeadLearningRateScale: Float = 1
   ) -> Sequential {
     var rng = SeededGenerator(seed: seed)
     let conv1 = Conv2D(input: shape, outputChannels: 32, kernelSize: 3, using: &rng)
@@ -36,7 +37,10 @@ public enum CNNExample {
     let hidden: Layer
     switch head {
     case .dense: hidden = Linear(inputSize: features, outputSize: hiddenUnits, using: &rng)
-    case .sparse(let epsilon): hidden = SparseLinear(inputSize: features, outputSize: hiddenUnits, epsilon: epsilon, using: &rng)
+    case .sparse(let epsilon):
+      let sparse = SparseLinear(inputSize: features, outputSize: hiddenUnits, epsilon: epsilon, using: &rng)
+      for p in sparse.parameters { p.learningRateScale = sparseHeadLearningRateScale }
+      hidden = sparse
     }
     return Sequential([
       conv1, ReLU(size: conv1.outputSize), pool1,
@@ -72,9 +76,11 @@ public enum CNNExample {
   ///   - zeta: SET's ζ, the fraction of each sign's head weights rewired after each epoch.
   public static func run(
     on split: DatasetSplit, head: Head, hiddenUnits: Int = 128, epochs: Int = 5, zeta: Double = 0.3, seed: UInt64 = 0,
-    display: ProgressDisplay? = nil
+    sparseHeadLearningRateScale: Float = 1, display: ProgressDisplay? = nil
   ) throws -> ClassifierExampleResult {
-    let model = makeModel(shape: split.train.shape, classes: split.train.classCount, hiddenUnits: hiddenUnits, head: head, seed: seed)
+    let model = makeModel(
+      shape: split.train.shape, classes: split.train.classCount, hiddenUnits: hiddenUnits, head: head, seed: seed,
+      sparseHeadLearningRateScale: sparseHeadLearningRateScale)
     let trainer = Trainer(model: model, options: options(epochs: epochs, zeta: zeta, seed: seed), run: nil, display: display)
     let history = try trainer.fit(split)
     let headName: String
