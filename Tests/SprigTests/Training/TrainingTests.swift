@@ -182,4 +182,12 @@ final class CheckpointDeterminismTests: XCTestCase {
     let b = try Checkpoint(model: smallModel(seed: 3), scaling: nil, info: ["y": "2", "x": "1"]).file().serialized()
     XCTAssertEqual(a, b)
   }
+
+  /// Key order of an encoded struct is not stable across processes; sorted
+  /// keys are what makes two runs write the same bytes.
+  func testLayerListIsEncodedWithSortedKeys() throws {
+    let layers = try Checkpoint(model: smallModel(seed: 3), scaling: nil).file().metadata["layers"]!
+    XCTAssertTrue(layers.hasPrefix(#"[{"inputs":20,"outputs":32,"type":"sparse_linear"}"#), layers)
+    XCTAssertTrue(layers.contains(#"{"activation":"relu","inputs":32,"outputs":32,"type":"activation"}"#), layers)
+  }
 }

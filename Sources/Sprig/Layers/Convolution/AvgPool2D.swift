@@ -7,22 +7,15 @@
 ///
 /// Padding is left out of the mean (n counts only pixels inside the image),
 /// so a border window is not darkened. Backward spreads `dy/n` over the window.
-public final class AvgPool2D: Layer {
+public final class AvgPool2D: PoolingLayer {
   /// Where the windows land.
   public let geometry: WindowGeometry
   public var needsInputGradient = true
-  public var parameters: [Parameter] { [] }
 
   private var cachedBatch: Int?
   private let output = Matrix(rows: 0, columns: 0)
   private let inputGradient = Matrix(rows: 0, columns: 0)
 
-  public var inputSize: Int { geometry.input.featureCount }
-  public var outputSize: Int { geometry.input.channels * geometry.outputPixels }
-  /// The shape of one output sample (same channels, smaller image).
-  public var outputShape: ImageShape {
-    ImageShape(height: geometry.outputHeight, width: geometry.outputWidth, channels: geometry.input.channels)
-  }
   public var name: String { "AvgPool2D \(geometry.input)→\(outputShape)" }
 
   /// Average pooling of `size × size` windows moved by `stride` (default: `size`).

@@ -7,22 +7,15 @@
 ///
 /// Backward: `∂y/∂x = x / y` (taken as 0 where the window is all zeros,
 /// the subgradient at the norm's kink).
-public final class L2Pool2D: Layer {
+public final class L2Pool2D: PoolingLayer {
   /// Where the windows land.
   public let geometry: WindowGeometry
   public var needsInputGradient = true
-  public var parameters: [Parameter] { [] }
 
   private var input: Matrix?
   private let output = Matrix(rows: 0, columns: 0)
   private let inputGradient = Matrix(rows: 0, columns: 0)
 
-  public var inputSize: Int { geometry.input.featureCount }
-  public var outputSize: Int { geometry.input.channels * geometry.outputPixels }
-  /// The shape of one output sample (same channels, smaller image).
-  public var outputShape: ImageShape {
-    ImageShape(height: geometry.outputHeight, width: geometry.outputWidth, channels: geometry.input.channels)
-  }
   public var name: String { "L2Pool2D \(geometry.input)→\(outputShape)" }
 
   /// L2 pooling of `size × size` windows moved by `stride` (default: `size`).

@@ -8,11 +8,10 @@
 /// Padding positions are ignored (never chosen). Backward routes each
 /// output gradient to the input that won its window (the first one, on a
 /// tie), summing when overlapping windows share a winner.
-public final class MaxPool2D: Layer {
+public final class MaxPool2D: PoolingLayer {
   /// Where the windows land.
   public let geometry: WindowGeometry
   public var needsInputGradient = true
-  public var parameters: [Parameter] { [] }
 
   // For each output element, the index of its winning input element.
   private var winners: [Int32] = []
@@ -20,12 +19,6 @@ public final class MaxPool2D: Layer {
   private let output = Matrix(rows: 0, columns: 0)
   private let inputGradient = Matrix(rows: 0, columns: 0)
 
-  public var inputSize: Int { geometry.input.featureCount }
-  public var outputSize: Int { geometry.input.channels * geometry.outputPixels }
-  /// The shape of one output sample (same channels, smaller image).
-  public var outputShape: ImageShape {
-    ImageShape(height: geometry.outputHeight, width: geometry.outputWidth, channels: geometry.input.channels)
-  }
   public var name: String { "MaxPool2D \(geometry.input)→\(outputShape)" }
 
   /// Max pooling of `size × size` windows moved by `stride` (default: `size`, windows that tile the image).
