@@ -24,6 +24,10 @@ struct AccuracyRecord: Codable {
   var parameters: Int
   var checkpoint_bytes: Int
   var peak_rss_bytes: Int
+  /// Whether training images were shifted and flipped (CIFAR-10 with --augment).
+  var augmented: Bool?
+  /// Threads the run used.
+  var threads: Int?
 }
 
 struct AccuracyBenchmark: ParsableCommand {
@@ -42,6 +46,7 @@ struct AccuracyBenchmark: ParsableCommand {
   @Option(help: "Use only the first N test samples.") var testLimit: Int?
   @Option(help: "Threads.") var threads: Int?
   @Option(name: .customLong("out"), help: "Results folder (runs/*.json, table.md, report.html).") var output: String = "bench-results"
+  @Flag(help: "Shift (up to 3 px) and flip CIFAR-10 training images, as the reference did.") var augment = false
   @Flag(help: "The whole suite on small subsets (2000/500 samples, 2 epochs, narrow layers, one seed): a CI smoke run.")
   var quick = false
 
@@ -108,6 +113,8 @@ struct AccuracyBenchmark: ParsableCommand {
     var options = setting == "reference" ? TrainingOptions.setPaper : TrainingOptions()
     options.epochs = quick ? 2 : epochs
     options.seed = seed
+    let augmented = augment && dataset == "cifar10"
+    if augmented { options.augmentation = .reference(for: data.train.shape) }
     var config = MLPConfiguration(
       inputSize: data.train.featureCount, hiddenSizes: hidden(for: data), outputSize: data.train.classCount,
       activation: setting == "reference" ? .srelu : .relu, epsilon: quick ? 10 : 20, dropout: setting == "reference" ? 0.3 : 0)
@@ -124,11 +131,17 @@ struct AccuracyBenchmark: ParsableCommand {
     config.imageShape = data.train.shape
     let network = try config.makeModel(seed: seed)
     let runFolder = folder.appendingPathComponent("\(dataset)-\(model)-\(setting)-seed\(seed)")
-    let run = try RunDirectory(url: runFolder, scaling: nil, info: ["dataset": dataset, "model": model, "settings": setting])
+    let resuming = FileManager.default.fileExists(atPath: runFolder.appendingPathComponent("resume.safetensors").path)
+    let run = try RunDirectory(
+      url: runFolder, scaling: nil, info: ["dataset": dataset, "model": model, "settings": setting], resuming: resuming)
     Machine.resetPeakRSS()
     let trainer = Trainer(
       model: network, options: options, evolution: try options.makeEvolution(initialization: config.initialization), run: run,
       display: nil)
+    if resuming {
+      try trainer.resume(from: run.resumeURL)
+      print("\(runFolder.lastPathComponent): resumed after epoch \(trainer.history.count)")
+    }
     let history = try trainer.fit(data)
     let t0 = Date()
     _ = Trainer.evaluate(network, on: data.test)
@@ -143,6 +156,6 @@ struct AccuracyBenchmark: ParsableCommand {
       inference_samples_per_second: inference, median_epoch_seconds: epochSeconds.sorted()[epochSeconds.count / 2],
       evolution_time_share: history.map(\.rewireSeconds).reduce(0, +) / max(epochSeconds.reduce(0, +), 1e-9),
       connections: network.connectionCount, parameters: network.parameterCount, checkpoint_bytes: checkpointBytes,
-      peak_rss_bytes: Machine.peakRSS)
+      peak_rss_bytes: Machine.peakRSS, augmented: augmented, threads: Parallel.threadCount)
   }
 }

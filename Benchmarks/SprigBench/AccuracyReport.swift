@@ -41,14 +41,20 @@ enum AccuracyReport {
 
   static func markdown(_ records: [AccuracyRecord], header: String) -> String {
     var md = "# sprig-bench accuracy\n\n\(header)\n\n"
-    md += "| dataset | model | settings | seeds | epochs | best test acc. | final test acc. | SET paper | train samples/s | inference samples/s | median epoch | evolution share | connections | checkpoint | peak RSS |\n"
-    md += "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
-    for row in rows(records) {
+    md += "| dataset | model | settings | seeds | epochs | best test acc. | final test acc. | SET paper | train samples/s | × dense MLP | inference samples/s | median epoch | evolution share | connections | checkpoint | peak RSS |\n"
+    md += "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+    let all = rows(records)
+    for row in all {
       let ref = reference[row.dataset]?[row.model].map { String(format: "%.2f %%", $0) } ?? "–"
       let r = row.runs
-      md += "| \(row.dataset) | \(row.model) | \(row.settings) | \(r.count) | \(r[0].epochs) | "
+      let dataset = row.dataset + (r[0].augmented == true ? " (augmented)" : "")
+      md += "| \(dataset) | \(row.model) | \(row.settings) | \(r.count) | \(r[0].epochs) | "
       md += String(format: "%.2f ± %.2f %% | %.2f ± %.2f %% | ", row.best.mean, row.best.std, row.final.mean, row.final.std)
-      md += "\(ref) | " + String(format: "%.0f | %.0f | %.2f s | %.1f %% | ", median(r.map(\.train_samples_per_second)),
+      // Throughput relative to the dense MLP trained on the same data with
+      // the same settings, in the same suite.
+      let dense = all.first { $0.dataset == row.dataset && $0.settings == row.settings && $0.model == "mlp" }
+      let ratio = dense.map { String(format: "%.1f×", median(r.map(\.train_samples_per_second)) / median($0.runs.map(\.train_samples_per_second))) } ?? "–"
+      md += "\(ref) | " + String(format: "%.0f | \(ratio) | %.0f | %.2f s | %.1f %% | ", median(r.map(\.train_samples_per_second)),
         median(r.map(\.inference_samples_per_second)), median(r.map(\.median_epoch_seconds)), median(r.map(\.evolution_time_share)) * 100)
       md += "\(r[0].connections) | \(r[0].checkpoint_bytes) B | " + String(format: "%.2f GiB |\n", Double(r.map(\.peak_rss_bytes).max() ?? 0) / Double(1 << 30))
     }

@@ -25,6 +25,10 @@ public final class Dropout: Layer {
     self.rng = SeededGenerator(seed: seed)
   }
 
+  /// Restarts the mask stream from `seed` (the trainer does it every epoch,
+  /// so a resumed run draws the same masks as an uninterrupted one).
+  public func reseed(_ seed: UInt64) { rng = SeededGenerator(seed: seed) }
+
   public func forward(_ x: Matrix, training: Bool) -> Matrix {
     guard training, rate > 0 else { return x }
     output.reshape(rows: x.rows, columns: x.columns)

@@ -17,7 +17,7 @@ public final class Adam: Optimizer {
   public let weightDecay: Float
   public let decoupled: Bool
   /// Steps taken so far.
-  public private(set) var stepCount = 0
+  public var stepCount = 0
 
   public init(
     learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,

@@ -9,6 +9,9 @@
 public protocol Optimizer: AnyObject {
   /// The step size; a schedule may change it between steps.
   var learningRate: Float { get set }
+  /// Steps taken so far (Adam's bias correction depends on it); a resumed
+  /// run sets it back to where it stopped.
+  var stepCount: Int { get set }
   /// Applies one update to each parameter.
   func step(_ parameters: [Parameter])
 }

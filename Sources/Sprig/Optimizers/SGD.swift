@@ -11,6 +11,7 @@ public final class SGD: Optimizer {
   public let weightDecay: Float
   /// Nesterov's look-ahead momentum.
   public let nesterov: Bool
+  public var stepCount = 0
 
   public init(learningRate: Float, momentum: Float = 0, weightDecay: Float = 0, nesterov: Bool = false) {
     self.learningRate = learningRate
@@ -20,6 +21,7 @@ public final class SGD: Optimizer {
   }
 
   public func step(_ parameters: [Parameter]) {
+    stepCount += 1
     let (mu, nesterov) = (momentum, self.nesterov)
     for p in parameters {
       let lr = learningRate * p.learningRateScale

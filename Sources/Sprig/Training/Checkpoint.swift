@@ -93,8 +93,11 @@ public struct Checkpoint {
 
   /// Reads a checkpoint written by ``write(to:)``.
   public init(contentsOf url: URL) throws {
-    let path = url.path
-    let file = try SafeTensorsFile(contentsOf: url)
+    try self.init(file: try SafeTensorsFile(contentsOf: url), path: url.path)
+  }
+
+  /// Reads a checkpoint from an already parsed `file` (`path` names it in errors).
+  init(file: SafeTensorsFile, path: String) throws {
     guard file.metadata["format"] == Self.format, let layersJSON = file.metadata["layers"],
       let specs = try? JSONDecoder().decode([LayerSpec].self, from: Data(layersJSON.utf8)), !specs.isEmpty
     else {

@@ -16,14 +16,27 @@ public final class RunDirectory {
   public var metricsURL: URL { url.appendingPathComponent("metrics.jsonl") }
   public var checkpointURL: URL { url.appendingPathComponent("model.safetensors") }
   public var degreesURL: URL { url.appendingPathComponent("degrees.jsonl") }
+  /// The ``ResumeState`` after the latest epoch, while the run is unfinished.
+  public var resumeURL: URL { url.appendingPathComponent("resume.safetensors") }
+  /// Whether an unfinished run left a state to resume from.
+  public var canResume: Bool { FileManager.default.fileExists(atPath: resumeURL.path) }
 
-  /// Creates `url` if needed and starts an empty metrics log.
-  public init(url: URL, scaling: FeatureScaling?, info: [String: String] = [:]) throws {
+  /// Creates `url` if needed and starts an empty metrics log — or, when
+  /// `resuming`, keeps the folder as it is for ``Trainer/resume(from:)``.
+  public init(url: URL, scaling: FeatureScaling?, info: [String: String] = [:], resuming: Bool = false) throws {
     self.url = url
     self.scaling = scaling
     self.info = info
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    if !resuming { try Data().write(to: metricsURL) }
+    hasCheckpoint = resuming && FileManager.default.fileExists(atPath: checkpointURL.path)
+  }
+
+  /// Replaces the metrics log with `history` (a resumed run drops the lines
+  /// of epochs it is about to train again).
+  public func replaceMetrics(with history: [EpochMetrics]) throws {
     try Data().write(to: metricsURL)
+    for metrics in history { try append(metrics) }
   }
 
   /// A fresh folder under `runs/` named for the time and seed.

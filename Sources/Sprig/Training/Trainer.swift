@@ -9,7 +9,11 @@ import Foundation
 /// fused softmax cross-entropy, backward, optimizer step), evaluate on the
 /// test split, hand the metrics to `run` (which logs them and writes the
 /// checkpoint), then rewire every sparse layer — except after the last
-/// epoch, so the final checkpoint is exactly the model that was evaluated.
+/// epoch, so the final checkpoint is exactly the model that was evaluated —
+/// and save the ``ResumeState`` so an interrupted run can go on
+/// (``resume(from:)``). Every random stream of an epoch (shuffle, dropout,
+/// augmentation, evolution) is derived from the seed and the epoch number,
+/// so a resumed run is the same run as an uninterrupted one.
 public final class Trainer {
   public let model: Sequential
   public let options: TrainingOptions
@@ -26,6 +30,8 @@ public final class Trainer {
   private let gradientCapture: GradientCapture?
   private var shuffleRNG: SeededGenerator
   private var evolutionRNG: SeededGenerator
+  private var augmentationRNG: SeededGenerator
+  private var augmentationScratch: [Float] = []
   // Reused every batch: a step allocates nothing.
   private let batchX = Matrix(rows: 0, columns: 0)
   private let batchY = Matrix(rows: 0, columns: 0)
@@ -50,14 +56,58 @@ public final class Trainer {
     let strategy = self.evolution
     gradientCapture =
       (strategy as? RigLEvolution)?.gradients ?? ((strategy as? ScheduledEvolution)?.base as? RigLEvolution)?.gradients
-    let root = SeededGenerator(seed: options.seed)
-    shuffleRNG = root.derived(1)
-    evolutionRNG = root.derived(2)
+    (shuffleRNG, evolutionRNG, augmentationRNG) = Self.streams(seed: options.seed, epoch: 0)
   }
 
-  /// Trains for `options.epochs` epochs on `data.train`, evaluating on `data.test`.
+  /// Epoch `epoch`'s shuffle, evolution and augmentation streams.
+  private static func streams(seed: UInt64, epoch: Int) -> (SeededGenerator, SeededGenerator, SeededGenerator) {
+    let root = SeededGenerator(seed: seed).derived(UInt64(epoch))
+    return (root.derived(1), root.derived(2), root.derived(3))
+  }
+
+  /// Starts epoch `epoch`'s random streams, dropout masks included.
+  private func startStreams(epoch: Int) {
+    (shuffleRNG, evolutionRNG, augmentationRNG) = Self.streams(seed: options.seed, epoch: epoch)
+    let dropoutRoot = SeededGenerator(seed: options.seed).derived(UInt64(epoch)).derived(4)
+    for (i, layer) in model.layers.enumerated() {
+      var stream = dropoutRoot.derived(UInt64(i))
+      (layer as? Dropout)?.reseed(stream.next())
+    }
+  }
+
+  /// Continues the run whose state `url` holds (a ``RunDirectory``'s
+  /// `resumeURL`): the model's weights and topology, the optimizer's state
+  /// and the metrics so far replace this trainer's, and ``fit(_:)`` goes on
+  /// from the next epoch.
+  /// - Throws: a typed error when the file is not a resume state or
+  ///   describes a different architecture.
+  public func resume(from url: URL) throws {
+    let state = try ResumeState(contentsOf: url)
+    guard Checkpoint.specs(of: state.model) == Checkpoint.specs(of: model) else {
+      throw TrainingError.shapeMismatch(
+        "\(url.path) holds a different architecture (\(state.model.layers.map(\.name).joined(separator: ", "))) than this model (\(model.layers.map(\.name).joined(separator: ", "))). Resume with the options the run was started with, or start a new run.")
+    }
+    for (mine, saved) in zip(model.layers, state.model.layers) {
+      if let layer = mine as? SparseLinear, let savedLayer = saved as? SparseLinear {
+        layer.replacePattern(
+          savedLayer.pattern, weights: savedLayer.weight.value,
+          source: [Int32](repeating: -1, count: savedLayer.connectionCount))
+      }
+      for (p, q) in zip(mine.parameters, saved.parameters) {
+        p.value = q.value
+        p.optimizerState = q.optimizerState
+      }
+    }
+    optimizer.stepCount = state.optimizerSteps
+    history = state.history
+    try run?.replaceMetrics(with: history)
+  }
+
+  /// Trains on `data.train` until epoch `lastEpoch` (default
+  /// `options.epochs`), evaluating on `data.test` after each epoch; a later
+  /// call goes on from there. Returns the metrics of every epoch so far.
   @discardableResult
-  public func fit(_ data: DatasetSplit) throws -> [EpochMetrics] {
+  public func fit(_ data: DatasetSplit, until lastEpoch: Int? = nil) throws -> [EpochMetrics] {
     guard data.train.featureCount == model.inputSize, data.train.classCount <= model.outputSize else {
       throw TrainingError.shapeMismatch(
         "The data has \(data.train.featureCount) features and \(data.train.classCount) classes; the model takes \(model.inputSize) inputs and has \(model.outputSize) outputs. Build the model for this dataset.")
@@ -65,11 +115,13 @@ public final class Trainer {
     let parameters = model.parameters
     let batchSize = options.batchSize
     let batchesPerEpoch = (data.train.count + batchSize - 1) / batchSize
-    guard options.epochs > history.count else { return history }
+    let stop = min(lastEpoch ?? options.epochs, options.epochs)
+    guard stop > history.count else { return history }
     let recording = options.degreeRecordingPeriod > 0 && run != nil
     if recording && history.isEmpty { try run!.append(DegreeRecord(epoch: 0, model: model)) }
-    for epoch in (history.count + 1)...options.epochs {
+    for epoch in (history.count + 1)...stop {
       let start = Date()
+      startStreams(epoch: epoch)
       let order = data.train.shuffledOrder(using: &shuffleRNG)
       let batches = (order.count + batchSize - 1) / batchSize
       var lossSum = 0.0, correct = 0, seen = 0
@@ -79,6 +131,9 @@ public final class Trainer {
         optimizer.learningRate = options.learningRate(
           atStep: (epoch - 1) * batchesPerEpoch + b, of: options.epochs * batchesPerEpoch)
         data.train.fillBatch(indices, features: batchX, oneHotLabels: batchY)
+        if let augmentation = options.augmentation {
+          augmentation.apply(to: batchX, shape: data.train.shape, scratch: &augmentationScratch, using: &augmentationRNG)
+        }
         let logits = model.forward(batchX, training: true)
         let batchLoss = loss(logits, batchY, gradient: outputGradient)
         guard batchLoss.isFinite else {
@@ -126,6 +181,13 @@ public final class Trainer {
       metrics.connections = model.sparseLayers.map { $0.connectionCount }
       history.append(metrics)
       try run?.append(metrics)
+      if let run {
+        if isLast {
+          try? FileManager.default.removeItem(at: run.resumeURL)
+        } else if options.savesResumeState {
+          try ResumeState(model: model, optimizerSteps: optimizer.stepCount, history: history).write(to: run.resumeURL)
+        }
+      }
       display?.finishEpoch(
         String(
           format: "epoch %d/%d  loss %.4f  train %.2f%%  test %.2f%%  %.1fs (rewire %.2fs)  %.0f samples/s",

@@ -64,6 +64,11 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
   public var seed: UInt64 = 0
   /// Samples per forward pass when evaluating (does not change results).
   public var evaluationBatchSize: Int = 1000
+  /// Random shifts and flips of training images (nil: none).
+  public var augmentation: ImageAugmentation?
+  /// Save a ``ResumeState`` in the run folder after every epoch (removed
+  /// when the run finishes), so an interrupted run can go on.
+  public var savesResumeState: Bool = true
 
   public init() {}
 

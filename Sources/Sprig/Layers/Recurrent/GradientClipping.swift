@@ -48,6 +48,11 @@ public final class GradientClippingOptimizer: Optimizer {
     set { base.learningRate = newValue }
   }
 
+  public var stepCount: Int {
+    get { base.stepCount }
+    set { base.stepCount = newValue }
+  }
+
   public func step(_ parameters: [Parameter]) {
     lastNorm = clipGradientNorm(parameters, maxNorm: maxNorm)
     base.step(parameters)

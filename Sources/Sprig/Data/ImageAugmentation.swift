@@ -1,0 +1,65 @@
+// ImageAugmentation: random whole-pixel shifts and horizontal flips of a
+// feature-major image batch — CIFAR-10's customary augmentation.
+
+/// Random shifts and horizontal flips applied to each training batch.
+///
+/// This is the augmentation the SET paper's CIFAR-10 experiments used
+/// (Keras' `ImageDataGenerator(width_shift_range=0.1,
+/// height_shift_range=0.1, horizontal_flip=True)`), with whole-pixel shifts:
+/// each sample moves by `dx, dy` drawn uniformly from `-maxShift...maxShift`
+/// and is mirrored left–right with probability ½; pixels shifted in from
+/// outside repeat the nearest edge pixel (Keras' default `nearest` fill), so
+/// no black borders change the input statistics.
+public struct ImageAugmentation: Codable, Equatable, Sendable {
+  /// The largest shift in pixels, each direction.
+  public var maxShift: Int
+  /// Whether to mirror half of the samples left–right.
+  public var horizontalFlip: Bool
+
+  public init(maxShift: Int, horizontalFlip: Bool = true) {
+    precondition(maxShift >= 0, "ImageAugmentation: maxShift must not be negative")
+    self.maxShift = maxShift
+    self.horizontalFlip = horizontalFlip
+  }
+
+  /// The reference setting for images of `shape`: shifts up to 10 % of the
+  /// width (3 pixels on 32×32) and horizontal flips.
+  public static func reference(for shape: ImageShape) -> ImageAugmentation {
+    ImageAugmentation(maxShift: max(1, (shape.width + 5) / 10), horizontalFlip: true)
+  }
+
+  /// Augments `batch` (features × samples, each column one image of `shape`
+  /// in channel-first order) in place; `scratch` is reused between calls.
+  public func apply(to batch: Matrix, shape: ImageShape, scratch: inout [Float], using rng: inout SeededGenerator) {
+    precondition(batch.rows == shape.featureCount, "ImageAugmentation: \(batch.rows) features for images of \(shape)")
+    let n = batch.columns, (h, w) = (shape.height, shape.width)
+    let span = UInt64(2 * maxShift + 1)
+    // Draw every sample's transform first: the stream does not depend on
+    // the loop below.
+    var transforms: [(dx: Int, dy: Int, flip: Bool)] = []
+    transforms.reserveCapacity(n)
+    for _ in 0..<n {
+      let dx = Int(rng.next() % span) - maxShift, dy = Int(rng.next() % span) - maxShift
+      let flip = horizontalFlip && rng.next() & 1 == 1
+      transforms.append((dx, dy, flip))
+    }
+    scratch = batch.elements
+    scratch.withUnsafeBufferPointer { source in
+      batch.elements.withUnsafeMutableBufferPointer { out in
+        for (j, t) in transforms.enumerated() where t.dx != 0 || t.dy != 0 || t.flip {
+          for c in 0..<shape.channels {
+            for y in 0..<h {
+              let sy = min(max(y - t.dy, 0), h - 1)
+              let rowIn = (c * h + sy) * w, rowOut = (c * h + y) * w
+              for x in 0..<w {
+                let mirrored = t.flip ? w - 1 - x : x
+                let sx = min(max(mirrored - t.dx, 0), w - 1)
+                out[(rowOut + x) * n + j] = source[(rowIn + sx) * n + j]
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}

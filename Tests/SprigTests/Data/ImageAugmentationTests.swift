@@ -1,0 +1,78 @@
+import XCTest
+@testable import Sprig
+
+final class ImageAugmentationTests: XCTestCase {
+  let shape = ImageShape(height: 6, width: 5, channels: 2)
+
+  /// A feature-major batch whose every value is distinct.
+  func batch(samples: Int) -> Matrix {
+    Matrix(rows: shape.featureCount, columns: samples, elements: (0..<(shape.featureCount * samples)).map { Float($0) })
+  }
+
+  /// Image `j` of `m` moved by (dx, dy), mirrored first if `flip`, edges repeated.
+  func transformed(_ m: Matrix, _ j: Int, dx: Int, dy: Int, flip: Bool) -> [Float] {
+    var out: [Float] = []
+    for c in 0..<shape.channels {
+      for y in 0..<shape.height {
+        for x in 0..<shape.width {
+          let sy = min(max(y - dy, 0), shape.height - 1)
+          let sx = min(max((flip ? shape.width - 1 - x : x) - dx, 0), shape.width - 1)
+          out.append(m[shape.featureIndex(channel: c, y: sy, x: sx), j])
+        }
+      }
+    }
+    return out
+  }
+
+  func testEachImageIsOneShiftAndFlipOfItselfWithEdgesRepeated() {
+    let original = batch(samples: 40), augmented = original.copy()
+    var scratch: [Float] = [], rng = SeededGenerator(seed: 1)
+    ImageAugmentation(maxShift: 2).apply(to: augmented, shape: shape, scratch: &scratch, using: &rng)
+    var seen = Set<String>()
+    for j in 0..<40 {
+      var matches: [String] = []
+      for dx in -2...2 { for dy in -2...2 { for flip in [false, true] where transformed(original, j, dx: dx, dy: dy, flip: flip) == augmented.column(j) {
+        matches.append("\(dx),\(dy),\(flip)")
+      } } }
+      XCTAssertFalse(matches.isEmpty, "sample \(j) is no shift or flip of itself")
+      seen.formUnion(matches)
+    }
+    XCTAssertGreaterThan(seen.count, 10, "transforms should vary between samples")
+  }
+
+  func testNoShiftAndNoFlipLeavesTheBatchUnchanged() {
+    let original = batch(samples: 7), augmented = original.copy()
+    var scratch: [Float] = [], rng = SeededGenerator(seed: 2)
+    ImageAugmentation(maxShift: 0, horizontalFlip: false).apply(to: augmented, shape: shape, scratch: &scratch, using: &rng)
+    XCTAssertEqual(augmented.elements, original.elements)
+  }
+
+  func testFlipsAboutHalfTheImages() {
+    let original = batch(samples: 400), augmented = original.copy()
+    var scratch: [Float] = [], rng = SeededGenerator(seed: 3)
+    ImageAugmentation(maxShift: 0).apply(to: augmented, shape: shape, scratch: &scratch, using: &rng)
+    var flipped = 0
+    for j in 0..<400 {
+      let column = augmented.column(j)
+      if column == transformed(original, j, dx: 0, dy: 0, flip: true) { flipped += 1 } else {
+        XCTAssertEqual(column, original.column(j))
+      }
+    }
+    XCTAssertEqual(Double(flipped), 200, accuracy: 40)
+  }
+
+  func testSameSeedGivesSameAugmentation() {
+    func run() -> [Float] {
+      let m = batch(samples: 9)
+      var scratch: [Float] = [], rng = SeededGenerator(seed: 4)
+      ImageAugmentation(maxShift: 3).apply(to: m, shape: shape, scratch: &scratch, using: &rng)
+      return m.elements
+    }
+    XCTAssertEqual(run(), run())
+  }
+
+  func testReferenceShiftIsATenthOfTheWidth() {
+    XCTAssertEqual(ImageAugmentation.reference(for: ImageShape(height: 32, width: 32, channels: 3)).maxShift, 3)
+    XCTAssertTrue(ImageAugmentation.reference(for: ImageShape(height: 32, width: 32, channels: 3)).horizontalFlip)
+  }
+}
