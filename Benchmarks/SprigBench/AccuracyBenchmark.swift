@@ -69,9 +69,13 @@ struct AccuracyBenchmark: ParsableCommand {
         continue
       }
       data.normalize(.standardize)
-      for model in models.split(separator: ",").map(String.init) {
-        for setting in settingList {
-          for seed in seedList {
+      // Seed after seed, so an interrupted suite already has every model at
+      // the first seeds. The dense MLP runs with the reference settings only
+      // (unless only Sprig's are asked for): Sprig's tuned settings are for
+      // sparse layers.
+      for seed in seedList {
+        for model in models.split(separator: ",").map(String.init) {
+          for setting in settingList where !(model == "mlp" && setting == "sprig" && settingList.count > 1) {
             let file = runs.appendingPathComponent("\(datasetName)-\(model)-\(setting)-seed\(seed).json")
             if FileManager.default.fileExists(atPath: file.path) {
               print("\(file.lastPathComponent): done before, skipped")

@@ -51,8 +51,10 @@ enum AccuracyReport {
       md += "| \(dataset) | \(row.model) | \(row.settings) | \(r.count) | \(r[0].epochs) | "
       md += String(format: "%.2f ± %.2f %% | %.2f ± %.2f %% | ", row.best.mean, row.best.std, row.final.mean, row.final.std)
       // Throughput relative to the dense MLP trained on the same data with
-      // the same settings, in the same suite.
-      let dense = all.first { $0.dataset == row.dataset && $0.settings == row.settings && $0.model == "mlp" }
+      // the same settings (else the reference settings), in the same suite.
+      let dense =
+        all.first { $0.dataset == row.dataset && $0.settings == row.settings && $0.model == "mlp" }
+        ?? all.first { $0.dataset == row.dataset && $0.model == "mlp" }
       let ratio = dense.map { String(format: "%.1f×", median(r.map(\.train_samples_per_second)) / median($0.runs.map(\.train_samples_per_second))) } ?? "–"
       md += "\(ref) | " + String(format: "%.0f | \(ratio) | %.0f | %.2f s | %.1f %% | ", median(r.map(\.train_samples_per_second)),
         median(r.map(\.inference_samples_per_second)), median(r.map(\.median_epoch_seconds)), median(r.map(\.evolution_time_share)) * 100)

@@ -13,8 +13,8 @@
 static inline void SPRIG_NAME(spmm_tile_)(const int32_t *col_idx, const int32_t *value_index,
                                           const float *values, int32_t k0, int32_t k1, float b0,
                                           const float *x, int64_t ldx, float *yr) {
-  v8f a[SPRIG_TILE / 8];
-  for (int t = 0; t < SPRIG_TILE / 8; t++) a[t] = splat8(b0);
+  vecw a[SPRIG_TILE / SPRIG_W];
+  for (int t = 0; t < SPRIG_TILE / SPRIG_W; t++) a[t] = splatw(b0);
   for (int32_t k = k0; k < k1; k++) {
     const float w = values[value_index ? value_index[k] : k];
     const float *xr = x + (int64_t)col_idx[k] * ldx;
@@ -24,9 +24,9 @@ static inline void SPRIG_NAME(spmm_tile_)(const int32_t *col_idx, const int32_t 
       for (int line = 0; line < SPRIG_TILE * 4; line += 64) __builtin_prefetch(next + line);
     }
 #endif
-    for (int t = 0; t < SPRIG_TILE / 8; t++) a[t] += w * load8(xr + 8 * t);
+    for (int t = 0; t < SPRIG_TILE / SPRIG_W; t++) a[t] += w * loadw(xr + SPRIG_W * t);
   }
-  for (int t = 0; t < SPRIG_TILE / 8; t++) store8(yr + 8 * t, a[t]);
+  for (int t = 0; t < SPRIG_TILE / SPRIG_W; t++) storew(yr + SPRIG_W * t, a[t]);
 }
 
 static void SPRIG_NAME(spmm_rows_)(const int32_t *row_ptr, const int32_t *col_idx,
@@ -91,21 +91,23 @@ static void SPRIG_NAME(sddmm_rows_)(const int32_t *row_ptr, const int32_t *col_i
       const float *x1 = x + (int64_t)col_idx[k + 1] * ldx;
       const float *x2 = x + (int64_t)col_idx[k + 2] * ldx;
       const float *x3 = x + (int64_t)col_idx[k + 3] * ldx;
-      v8f a0 = splat8(0), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+      vecw a0 = splatw(0), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
       int64_t b = 0;
-      for (; b + 16 <= vec_end; b += 16) {
-        const v8f d = load8(dyr + b), e = load8(dyr + b + 8);
-        a0 += d * load8(x0 + b); c0 += e * load8(x0 + b + 8);
-        a1 += d * load8(x1 + b); c1 += e * load8(x1 + b + 8);
-        a2 += d * load8(x2 + b); c2 += e * load8(x2 + b + 8);
-        a3 += d * load8(x3 + b); c3 += e * load8(x3 + b + 8);
+      for (; b + 2 * SPRIG_W <= vec_end; b += 2 * SPRIG_W) {
+        const vecw d = loadw(dyr + b), e = loadw(dyr + b + SPRIG_W);
+        a0 += d * loadw(x0 + b); c0 += e * loadw(x0 + b + SPRIG_W);
+        a1 += d * loadw(x1 + b); c1 += e * loadw(x1 + b + SPRIG_W);
+        a2 += d * loadw(x2 + b); c2 += e * loadw(x2 + b + SPRIG_W);
+        a3 += d * loadw(x3 + b); c3 += e * loadw(x3 + b + SPRIG_W);
       }
+      float s0 = hsumw(a0 + c0), s1 = hsumw(a1 + c1), s2 = hsumw(a2 + c2), s3 = hsumw(a3 + c3);
+      v8f n0 = splat8(0), n1 = n0, n2 = n0, n3 = n0;
       for (; b < vec_end; b += 8) {
         const v8f d = load8(dyr + b);
-        a0 += d * load8(x0 + b); a1 += d * load8(x1 + b);
-        a2 += d * load8(x2 + b); a3 += d * load8(x3 + b);
+        n0 += d * load8(x0 + b); n1 += d * load8(x1 + b);
+        n2 += d * load8(x2 + b); n3 += d * load8(x3 + b);
       }
-      float s0 = hsum8(a0 + c0), s1 = hsum8(a1 + c1), s2 = hsum8(a2 + c2), s3 = hsum8(a3 + c3);
+      s0 += hsum8(n0); s1 += hsum8(n1); s2 += hsum8(n2); s3 += hsum8(n3);
       for (; b < batch; b++) {
         s0 += dyr[b] * x0[b]; s1 += dyr[b] * x1[b];
         s2 += dyr[b] * x2[b]; s3 += dyr[b] * x3[b];

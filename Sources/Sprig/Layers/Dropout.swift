@@ -33,15 +33,7 @@ public final class Dropout: Layer {
     guard training, rate > 0 else { return x }
     output.reshape(rows: x.rows, columns: x.columns)
     if mask.count != x.count { mask = [Float](repeating: 0, count: x.count) }
-    let keep = 1 - rate, scale = 1 / (1 - rate)
-    mask.withUnsafeMutableBufferPointer { m in
-      for i in 0..<m.count { m[i] = rng.nextUnitFloat() < keep ? scale : 0 }
-      x.elements.withUnsafeBufferPointer { px in
-        output.elements.withUnsafeMutableBufferPointer { y in
-          for i in 0..<y.count { y[i] = px[i] * m[i] }
-        }
-      }
-    }
+    ElementwiseKernels.dropout(x, into: output, mask: &mask, keep: 1 - rate, seed: rng.next())
     return output
   }
 

@@ -52,6 +52,25 @@ void sprig_sddmm_rows(const int32_t *row_ptr, const int32_t *col_idx,
 void sprig_row_sums(const float *dy, int64_t lddy, float *out, int64_t batch,
                     int64_t row_begin, int64_t row_end);
 
+/// SReLU's backward over `rows` units of `batch` samples (row-major, unit
+/// after unit): dx = slope(x)·dy when `dx` is not null, and per unit i the
+/// sums[4i..4i+3] = (Σ dy, Σ dy·x) over x ≥ tʳ, then (Σ dy, Σ dy·x) over
+/// x ≤ tˡ (x < tʳ), from which the parameter gradients follow.
+void sprig_srelu_backward_rows(const float *x, const float *dy, float *dx, int64_t batch, int64_t rows,
+                               const float *left_threshold, const float *left_slope,
+                               const float *right_threshold, const float *right_slope, float *sums);
+
+/// Inverted dropout over n values: mask[i] = scale when element i is kept
+/// (probability keep_threshold / 2^24), else 0, and y = x·mask. The
+/// decisions are a pure function of `seed` and i.
+void sprig_dropout_forward(const float *x, float *y, float *mask, int64_t n, uint64_t seed,
+                           uint32_t keep_threshold, float scale);
+
+/// SReLU's forward over `rows` units of `batch` samples (unit after unit).
+void sprig_srelu_forward_rows(const float *x, float *y, int64_t batch, int64_t rows,
+                              const float *left_threshold, const float *left_slope,
+                              const float *right_threshold, const float *right_slope);
+
 #ifdef __cplusplus
 }
 #endif

@@ -67,6 +67,17 @@ final class DropoutTests: XCTestCase {
     for i in 0..<x.count { XCTAssertEqual(dx.elements[i], y.elements[i] / x.elements[i], accuracy: 1e-5) }
   }
 
+  func testMasksDifferBetweenBatchesAndRepeatAfterReseeding() {
+    let d = Dropout(size: 37, rate: 0.5, seed: 4)
+    let x = Matrix(rows: 37, columns: 11, repeating: 1)
+    let first = d.forward(x, training: true).elements
+    let second = d.forward(x, training: true).elements
+    let agreement = zip(first, second).filter { $0 == $1 }.count
+    XCTAssertEqual(Double(agreement) / Double(first.count), 0.5, accuracy: 0.1, "consecutive masks should be independent")
+    d.reseed(4)
+    XCTAssertEqual(d.forward(x, training: true).elements, first)
+  }
+
   func testInferenceIsIdentity() {
     let d = Dropout(size: 3, rate: 0.5, seed: 3)
     let x = Matrix([[1], [2], [3]])

@@ -1,0 +1,92 @@
+// Elementwise activation kernels whose Swift form is slow: Swift's SIMD
+// masks and selects compile to scalar loops through the stack unless the
+// whole program is built for the CPU, and branches on the sign of random
+// activations mispredict half the time. GCC vector types compile to plain
+// SSE on any x86-64 and to NEON elsewhere.
+#include "SprigKernels.h"
+#include <string.h>
+
+typedef float f8 __attribute__((vector_size(32), aligned(4)));
+typedef int32_t i8 __attribute__((vector_size(32), aligned(4)));
+
+static inline f8 loadf8(const float *p) { f8 v; memcpy(&v, p, sizeof v); return v; }
+static inline void storef8(float *p, f8 v) { memcpy(p, &v, sizeof v); }
+static inline f8 splatf8(float v) { return (f8){v, v, v, v, v, v, v, v}; }
+static inline float sumf8(f8 v) { return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7])); }
+static inline f8 keep(f8 v, i8 mask) { return (f8)((i8)v & mask); }
+
+void sprig_srelu_backward_rows(const float *x, const float *dy, float *dx, int64_t batch, int64_t rows,
+                               const float *left_threshold, const float *left_slope,
+                               const float *right_threshold, const float *right_slope, float *sums) {
+  for (int64_t i = 0; i < rows; i++) {
+    const float tl = left_threshold[i], al = left_slope[i], tr = right_threshold[i], ar = right_slope[i];
+    const float *xr = x + i * batch, *dyr = dy + i * batch;
+    float *dxr = dx ? dx + i * batch : 0;
+    f8 r = splatf8(0), rx = splatf8(0), l = splatf8(0), lx = splatf8(0);
+    const f8 tlv = splatf8(tl), trv = splatf8(tr), alv = splatf8(al), arv = splatf8(ar), one = splatf8(1);
+    int64_t k = 0;
+    for (; k + 8 <= batch; k += 8) {
+      f8 v = loadf8(xr + k), g = loadf8(dyr + k);
+      i8 right = (i8)(v >= trv), left = (i8)(v <= tlv) & ~right;
+      f8 gr = keep(g, right), gl = keep(g, left);
+      r += gr;
+      rx += gr * v;
+      l += gl;
+      lx += gl * v;
+      if (dxr) {
+        f8 slope = (f8)(((i8)arv & right) | ((i8)alv & left) | ((i8)one & ~(right | left)));
+        storef8(dxr + k, slope * g);
+      }
+    }
+    float s[4] = {sumf8(r), sumf8(rx), sumf8(l), sumf8(lx)};
+    for (; k < batch; k++) {
+      float v = xr[k], g = dyr[k];
+      int right = v >= tr, left = !right && v <= tl;
+      if (right) { s[0] += g; s[1] += g * v; }
+      if (left) { s[2] += g; s[3] += g * v; }
+      if (dxr) dxr[k] = (right ? ar : left ? al : 1.0f) * g;
+    }
+    memcpy(sums + 4 * i, s, sizeof s);
+  }
+}
+
+// A 32-bit integer hash with good avalanche (Wellons' lowbias32): on
+// 32-bit lanes it vectorizes, where a 64-bit generator stays scalar.
+static inline uint32_t hash32(uint32_t x) {
+  x ^= x >> 16;
+  x *= 0x7feb352dU;
+  x ^= x >> 15;
+  x *= 0x846ca68bU;
+  x ^= x >> 16;
+  return x;
+}
+
+__attribute__((target_clones("avx2", "default")))
+void sprig_dropout_forward(const float *x, float *y, float *mask, int64_t n, uint64_t seed,
+                           uint32_t keep_threshold, float scale) {
+  // Counter-based: element i's decision is a hash of (seed, i), so the loop
+  // has no serial generator state and runs 8 elements per instruction.
+  const uint32_t lo = (uint32_t)seed, hi = (uint32_t)(seed >> 32);
+  for (int64_t i = 0; i < n; i++) {
+    uint32_t h = hash32(hash32((uint32_t)i ^ hi) + lo);
+    float m = (h >> 8) < keep_threshold ? scale : 0.0f;
+    mask[i] = m;
+    y[i] = x[i] * m;
+  }
+}
+
+__attribute__((target_clones("avx2", "default")))
+void sprig_srelu_forward_rows(const float *x, float *y, int64_t batch, int64_t rows,
+                              const float *left_threshold, const float *left_slope,
+                              const float *right_threshold, const float *right_slope) {
+  for (int64_t i = 0; i < rows; i++) {
+    const float tl = left_threshold[i], al = left_slope[i], tr = right_threshold[i], ar = right_slope[i];
+    const float *xr = x + i * batch;
+    float *yr = y + i * batch;
+    for (int64_t k = 0; k < batch; k++) {
+      float v = xr[k];
+      float right = tr + ar * (v - tr), left = tl + al * (v - tl);
+      yr[k] = v >= tr ? right : (v <= tl ? left : v);
+    }
+  }
+}
