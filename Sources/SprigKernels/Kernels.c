@@ -7,7 +7,12 @@
 #define SPRIG_PREFETCH 4
 #endif
 
+#include <stdlib.h>
 #include <string.h>
+
+// Connections ahead whose input rows are prefetched (SPRIG_PREFETCH_DISTANCE
+// overrides it, for measuring).
+static int prefetch_distance = SPRIG_PREFETCH;
 
 // The portable variant passes 8-lane vectors between inlined helpers; the
 // ABI note clang gives for that does not apply to static functions.
@@ -16,7 +21,20 @@
 typedef float v8f __attribute__((vector_size(32), aligned(4)));
 typedef float v16f __attribute__((vector_size(64), aligned(4)));
 
+typedef float v4f __attribute__((vector_size(16), aligned(4)));
+
+// hsum4_8(a, b, c, d) = (Σa, Σb, Σc, Σd): one shuffle tree for four dot
+// products instead of four separate horizontal sums.
 #define SPRIG_HELPERS                                                          \
+  static inline v4f hsum4_8(v8f a, v8f b, v8f c, v8f d) {                     \
+    v8f ab = __builtin_shufflevector(a, b, 0, 1, 2, 3, 8, 9, 10, 11) +       \
+             __builtin_shufflevector(a, b, 4, 5, 6, 7, 12, 13, 14, 15);      \
+    v8f cd = __builtin_shufflevector(c, d, 0, 1, 2, 3, 8, 9, 10, 11) +       \
+             __builtin_shufflevector(c, d, 4, 5, 6, 7, 12, 13, 14, 15);      \
+    v8f u = __builtin_shufflevector(ab, cd, 0, 1, 4, 5, 8, 9, 12, 13) +      \
+            __builtin_shufflevector(ab, cd, 2, 3, 6, 7, 10, 11, 14, 15);     \
+    return __builtin_shufflevector(u, u, 0, 2, 4, 6) + __builtin_shufflevector(u, u, 1, 3, 5, 7); \
+  }                                                                           \
   static inline v8f splat8(float v) { return (v8f){v, v, v, v, v, v, v, v}; } \
   static inline v8f load8(const float *p) { v8f v; memcpy(&v, p, sizeof v); return v; } \
   static inline void store8(float *p, v8f v) { memcpy(p, &v, sizeof v); }    \
@@ -32,6 +50,7 @@ typedef float v16f __attribute__((vector_size(64), aligned(4)));
 #define load8 load8_avx512
 #define store8 store8_avx512
 #define hsum8 hsum8_avx512
+#define hsum4_8 hsum4_8_avx512
 SPRIG_HELPERS
 // Full-width vectors: on CPUs with two 512-bit FMA units (Intel server
 // cores) they halve the instructions per connection; on Zen 4, which splits
@@ -39,17 +58,19 @@ SPRIG_HELPERS
 static inline v16f load16(const float *p) { v16f v; memcpy(&v, p, sizeof v); return v; }
 static inline void store16(float *p, v16f v) { memcpy(p, &v, sizeof v); }
 static inline v16f splat16(float v) { return (v16f){v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v}; }
-static inline float hsum16(v16f v) {
-  v8f lo = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]};
-  v8f hi = {v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]};
-  return hsum8(lo + hi);
+static inline v8f fold16(v16f v) {
+  return __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7) +
+         __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
+}
+static inline v4f hsum4_16(v16f a, v16f b, v16f c, v16f d) {
+  return hsum4_8(fold16(a), fold16(b), fold16(c), fold16(d));
 }
 #define vecw v16f
 #define SPRIG_W 16
 #define loadw load16
 #define storew store16
 #define splatw splat16
-#define hsumw hsum16
+#define hsum4w hsum4_16
 #define SPRIG_SUFFIX avx512
 #define SPRIG_TILE 128
 #include "kernel_body.h"
@@ -60,11 +81,12 @@ static inline float hsum16(v16f v) {
 #undef loadw
 #undef storew
 #undef splatw
-#undef hsumw
+#undef hsum4w
 #undef splat8
 #undef load8
 #undef store8
 #undef hsum8
+#undef hsum4_8
 #pragma clang attribute pop
 
 #pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
@@ -72,13 +94,14 @@ static inline float hsum16(v16f v) {
 #define load8 load8_avx2
 #define store8 store8_avx2
 #define hsum8 hsum8_avx2
+#define hsum4_8 hsum4_8_avx2
 SPRIG_HELPERS
 #define vecw v8f
 #define SPRIG_W 8
 #define loadw load8
 #define storew store8
 #define splatw splat8
-#define hsumw hsum8
+#define hsum4w hsum4_8
 #define SPRIG_SUFFIX avx2
 #define SPRIG_TILE 64
 #include "kernel_body.h"
@@ -89,11 +112,12 @@ SPRIG_HELPERS
 #undef loadw
 #undef storew
 #undef splatw
-#undef hsumw
+#undef hsum4w
 #undef splat8
 #undef load8
 #undef store8
 #undef hsum8
+#undef hsum4_8
 #pragma clang attribute pop
 #endif
 
@@ -103,7 +127,7 @@ SPRIG_HELPERS
 #define loadw load8
 #define storew store8
 #define splatw splat8
-#define hsumw hsum8
+#define hsum4w hsum4_8
 #define SPRIG_SUFFIX generic
 #define SPRIG_TILE 32
 #include "kernel_body.h"
@@ -114,7 +138,7 @@ SPRIG_HELPERS
 #undef loadw
 #undef storew
 #undef splatw
-#undef hsumw
+#undef hsum4w
 
 static sprig_isa detect(void) {
 #ifdef SPRIG_HAVE_X86
@@ -132,7 +156,11 @@ static int active_isa = -1;
 sprig_isa sprig_kernels_detected_isa(void) { return detect(); }
 
 sprig_isa sprig_kernels_active_isa(void) {
-  if (active_isa < 0) active_isa = (int)detect();
+  if (active_isa < 0) {
+    const char *d = getenv("SPRIG_PREFETCH_DISTANCE");
+    if (d) prefetch_distance = atoi(d);
+    active_isa = (int)detect();
+  }
   return (sprig_isa)active_isa;
 }
 

@@ -18,12 +18,10 @@ static inline void SPRIG_NAME(spmm_tile_)(const int32_t *col_idx, const int32_t 
   for (int32_t k = k0; k < k1; k++) {
     const float w = values[value_index ? value_index[k] : k];
     const float *xr = x + (int64_t)col_idx[k] * ldx;
-#if SPRIG_PREFETCH
-    if (k + SPRIG_PREFETCH < k1) {
-      const char *next = (const char *)(x + (int64_t)col_idx[k + SPRIG_PREFETCH] * ldx);
+    if (k + prefetch_distance < k1) {
+      const char *next = (const char *)(x + (int64_t)col_idx[k + prefetch_distance] * ldx);
       for (int line = 0; line < SPRIG_TILE * 4; line += 64) __builtin_prefetch(next + line);
     }
-#endif
     for (int t = 0; t < SPRIG_TILE / SPRIG_W; t++) a[t] += w * loadw(xr + SPRIG_W * t);
   }
   for (int t = 0; t < SPRIG_TILE / SPRIG_W; t++) storew(yr + SPRIG_W * t, a[t]);
@@ -87,6 +85,14 @@ static void SPRIG_NAME(sddmm_rows_)(const int32_t *row_ptr, const int32_t *col_i
     // Four connections at a time: each dY chunk is loaded once for four
     // dot products, and eight independent accumulators hide FMA latency.
     for (; k + 4 <= k1; k += 4) {
+      // Fetch the rows of the connections `prefetch_distance` ahead: wide
+      // layers' inputs live in L3 or DRAM, where latency, not bandwidth, bounds.
+      if (prefetch_distance > 0) {
+        for (int j = 0; j < 4 && k + prefetch_distance + j < k1; j++) {
+          const char *next = (const char *)(x + (int64_t)col_idx[k + prefetch_distance + j] * ldx);
+          for (int64_t line = 0; line < batch * 4; line += 64) __builtin_prefetch(next + line);
+        }
+      }
       const float *x0 = x + (int64_t)col_idx[k] * ldx;
       const float *x1 = x + (int64_t)col_idx[k + 1] * ldx;
       const float *x2 = x + (int64_t)col_idx[k + 2] * ldx;
@@ -100,14 +106,14 @@ static void SPRIG_NAME(sddmm_rows_)(const int32_t *row_ptr, const int32_t *col_i
         a2 += d * loadw(x2 + b); c2 += e * loadw(x2 + b + SPRIG_W);
         a3 += d * loadw(x3 + b); c3 += e * loadw(x3 + b + SPRIG_W);
       }
-      float s0 = hsumw(a0 + c0), s1 = hsumw(a1 + c1), s2 = hsumw(a2 + c2), s3 = hsumw(a3 + c3);
       v8f n0 = splat8(0), n1 = n0, n2 = n0, n3 = n0;
       for (; b < vec_end; b += 8) {
         const v8f d = load8(dyr + b);
         n0 += d * load8(x0 + b); n1 += d * load8(x1 + b);
         n2 += d * load8(x2 + b); n3 += d * load8(x3 + b);
       }
-      s0 += hsum8(n0); s1 += hsum8(n1); s2 += hsum8(n2); s3 += hsum8(n3);
+      const v4f s = hsum4w(a0 + c0, a1 + c1, a2 + c2, a3 + c3) + hsum4_8(n0, n1, n2, n3);
+      float s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
       for (; b < batch; b++) {
         s0 += dyr[b] * x0[b]; s1 += dyr[b] * x1[b];
         s2 += dyr[b] * x2[b]; s3 += dyr[b] * x3[b];
