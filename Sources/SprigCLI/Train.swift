@@ -70,6 +70,8 @@ struct Train: ParsableCommand {
   @Option(help: "Threads for kernels and BLAS (default: $SPRIG_THREADS or all cores).") var threads: Int?
   @Option(name: .customLong("out"), help: "Run folder for metrics.jsonl and model.safetensors (default: a new folder under runs/).")
   var output: String?
+  @Flag(help: "Go on with the unfinished run in --out (same options), from the epoch after its last saved one.")
+  var resume = false
   @Flag(help: "Print only the final line.") var quiet = false
 
   func validate() throws {
@@ -124,6 +126,7 @@ struct Train: ParsableCommand {
   }
 
   func run() throws {
+    if resume && output == nil { throw ValidationError("--resume needs --out FOLDER: the run folder to go on with.") }
     if let threads { Parallel.threadCount = threads }
     let (options, activation, dropout) = trainingOptions()
     let datasetName = data.dataset ?? .fashionMNIST
@@ -139,6 +142,8 @@ struct Train: ParsableCommand {
     let url = output.map { URL(fileURLWithPath: $0) } ?? RunDirectory.freshURL(name: "\(split.name)-seed\(seed)")
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
+    let optionsJSON = String(decoding: try encoder.encode(options), as: UTF8.self)
+    if resume { try checkResumable(url, options: optionsJSON) }
     let run = try RunDirectory(
       url: url, scaling: scaling,
       info: [
@@ -146,8 +151,8 @@ struct Train: ParsableCommand {
         "image_shape": "\(split.train.shape.height)x\(split.train.shape.width)x\(split.train.shape.channels)",
         "normalization": normalization.rawValue,
         "model": String(decoding: try encoder.encode(config), as: UTF8.self),
-        "options": String(decoding: try encoder.encode(options), as: UTF8.self),
-      ])
+        "options": optionsJSON,
+      ], resuming: resume)
     let display = ProgressDisplay()
     if !quiet {
       display.message(
@@ -159,11 +164,29 @@ struct Train: ParsableCommand {
     let trainer = Trainer(
       model: model, options: options, evolution: try options.makeEvolution(initialization: config.initialization, windows: windows),
       run: run, display: quiet ? nil : display)
+    if resume {
+      try trainer.resume(from: run.resumeURL)
+      if !quiet { display.message("resumed after epoch \(trainer.history.count) of \(options.epochs)") }
+    }
     let history = try trainer.fit(split)
     let last = history.last!
     let medianEpoch = history.map(\.epochSeconds).sorted()[history.count / 2]
     display.message(
       String(format: "final test accuracy %.2f%% (best %.2f%%), median epoch %.2fs", last.testAccuracy * 100,
         history.map(\.testAccuracy).max()! * 100, medianEpoch) + "; checkpoint \(run.checkpointURL.path)")
+  }
+
+  /// Fails with what to do unless `url` holds an unfinished run trained with `options`.
+  func checkResumable(_ url: URL, options: String) throws {
+    let state = url.appendingPathComponent("resume.safetensors")
+    guard FileManager.default.fileExists(atPath: state.path) else {
+      throw ValidationError(
+        "\(url.path) has no resume.safetensors: the run finished, or never completed an epoch. Start it again without --resume.")
+    }
+    let checkpoint = url.appendingPathComponent("model.safetensors")
+    if let saved = try? Checkpoint(contentsOf: checkpoint).info["options"], saved != options {
+      throw ValidationError(
+        "\(url.path) was trained with other options (\(saved)); pass the same flags as the run you resume.")
+    }
   }
 }

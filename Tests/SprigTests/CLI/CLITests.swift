@@ -77,6 +77,25 @@ final class CLITests: XCTestCase {
     XCTAssertGreaterThan(trained, 0.9)
   }
 
+  func testResumingAFinishedRunSaysThereIsNothingToResume() throws {
+    let data = try writeTinyIDXDataset(in: folder.appendingPathComponent("data"))
+    let run = folder.appendingPathComponent("run")
+    let flags = data + ["--hidden", "16", "--epsilon", "4", "--epochs", "1", "--out", run.path, "--quiet"]
+    var train = try SprigCommand.parseAsRoot(["train"] + flags)
+    _ = try capturingStandardOutput { try train.run() }
+    var again = try SprigCommand.parseAsRoot(["train"] + flags + ["--resume"])
+    XCTAssertThrowsError(try again.run()) { error in
+      XCTAssertTrue("\(error)".contains("no resume.safetensors"), "\(error)")
+    }
+  }
+
+  func testResumeNeedsTheRunFolder() throws {
+    var train = try SprigCommand.parseAsRoot(["train", "--resume", "--quiet"])
+    XCTAssertThrowsError(try train.run()) { error in
+      XCTAssertTrue("\(error)".contains("--out"), "\(error)")
+    }
+  }
+
   func testUnknownOptionIsRejectedWithItsName() {
     XCTAssertThrowsError(try SprigCommand.parseAsRoot(["train", "--learning-rat", "0.1"])) { error in
       XCTAssertTrue(SprigCommand.message(for: error).contains("learning-rat"))
