@@ -37,5 +37,14 @@ try:
 except Exception as e:
     print(e)
     check("report.html is well-formed", False)
+svgs = sorted(glob.glob(os.path.join(folder, "*.svg")))
+check("one accuracy plot per dataset", len([p for p in svgs if p.endswith("-accuracy.svg")]) == len({g[0] for g in groups}))
+for path in svgs:
+    try:
+        xml.dom.minidom.parse(path)
+        check(f"{path} is well-formed", True)
+    except Exception as e:
+        print(e)
+        check(f"{path} is well-formed", False)
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

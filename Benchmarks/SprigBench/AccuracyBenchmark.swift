@@ -98,6 +98,9 @@ struct AccuracyBenchmark: ParsableCommand {
       .write(to: folder.appendingPathComponent("table.md"), atomically: true, encoding: .utf8)
     try AccuracyReport.html(records, header: Machine.header + ", \(Parallel.threadCount) threads, git \(Machine.gitCommit)")
       .write(to: folder.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)
+    for chart in AccuracyReport.charts(records) {
+      try chart.svg.write(to: folder.appendingPathComponent("\(chart.name).svg"), atomically: true, encoding: .utf8)
+    }
     print("table: \(folder.appendingPathComponent("table.md").path)")
   }
 

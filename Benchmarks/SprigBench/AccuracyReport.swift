@@ -63,14 +63,10 @@ enum AccuracyReport {
     return md
   }
 
-  static func html(_ records: [AccuracyRecord], header: String) -> String {
-    var page = """
-      <!DOCTYPE html>
-      <html xmlns="http://www.w3.org/1999/xhtml" lang="en"><head><meta charset="utf-8"/><title>sprig-bench accuracy</title>
-      <style>body{font-family:sans-serif;max-width:1200px;margin:auto;padding:1em}.plots{display:flex;flex-wrap:wrap;gap:8px}</style>
-      </head><body><h1>sprig-bench accuracy</h1><p>\(SVGPlot.escape(header))</p>
-      <pre>\(SVGPlot.escape(markdown(records, header: "")))</pre><div class="plots">
-      """
+  /// The plots, each a standalone SVG named `<dataset>-<what>`: test
+  /// accuracy per epoch, training throughput, accuracy vs connections.
+  static func charts(_ records: [AccuracyRecord]) -> [(name: String, svg: String)] {
+    var charts: [(name: String, svg: String)] = []
     let all = rows(records)
     for dataset in Array(NSOrderedSet(array: all.map(\.dataset))) as! [String] {
       let rs = all.filter { $0.dataset == dataset }
@@ -81,17 +77,28 @@ enum AccuracyReport {
           name: "\(row.model) (\(row.settings))", points: mean.enumerated().map { (Double($0.offset + 1), $0.element) },
           color: SVGPlot.palette[i % SVGPlot.palette.count])
       }
-      page += SVGPlot.chart(title: "\(dataset): test accuracy per epoch", xLabel: "epoch", yLabel: "test accuracy (%)", series: series)
-      page += SVGPlot.histogram(
-        title: "\(dataset): training throughput", xLabel: "model (see legend)", yLabel: "samples/s", bins: Array(0..<rs.count),
-        series: [("samples/s, models in table order", rs.map { median($0.runs.map(\.train_samples_per_second)) }, SVGPlot.palette[0])])
+      charts.append(("\(dataset)-accuracy", SVGPlot.chart(title: "\(dataset): test accuracy per epoch", xLabel: "epoch", yLabel: "test accuracy (%)", series: series)))
+      charts.append(("\(dataset)-throughput", SVGPlot.histogram(
+        title: "\(dataset): training throughput", xLabel: "model (table order)", yLabel: "samples/s", bins: Array(0..<rs.count),
+        series: [("samples/s, models in table order", rs.map { median($0.runs.map(\.train_samples_per_second)) }, SVGPlot.palette[0])])))
       let points = rs.enumerated().map { i, row in
         SVGPlot.Series(
           name: "\(row.model) (\(row.settings))", points: [(Double(row.runs[0].connections), row.best.mean)], markers: true,
           color: SVGPlot.palette[i % SVGPlot.palette.count])
       }
-      page += SVGPlot.chart(title: "\(dataset): accuracy vs connections", xLabel: "connections", yLabel: "best test accuracy (%)", series: points, logX: true)
+      charts.append(("\(dataset)-connections", SVGPlot.chart(title: "\(dataset): accuracy vs connections", xLabel: "connections", yLabel: "best test accuracy (%)", series: points, logX: true)))
     }
-    return page + "</div></body></html>\n"
+    return charts
+  }
+
+  static func html(_ records: [AccuracyRecord], header: String) -> String {
+    let page = """
+      <!DOCTYPE html>
+      <html xmlns="http://www.w3.org/1999/xhtml" lang="en"><head><meta charset="utf-8"/><title>sprig-bench accuracy</title>
+      <style>body{font-family:sans-serif;max-width:1200px;margin:auto;padding:1em}.plots{display:flex;flex-wrap:wrap;gap:8px}</style>
+      </head><body><h1>sprig-bench accuracy</h1><p>\(SVGPlot.escape(header))</p>
+      <pre>\(SVGPlot.escape(markdown(records, header: "")))</pre><div class="plots">
+      """
+    return page + charts(records).map(\.svg).joined() + "</div></body></html>\n"
   }
 }
