@@ -59,12 +59,14 @@ public final class Sequential {
   /// The number of trainable values.
   public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
 
-  /// Connections: stored weights of sparse layers plus all weights of dense ones.
+  /// Connections: the stored weights of every layer — a sparse layer's
+  /// connections, all weights of dense, convolution and recurrent layers
+  /// (the parameters that decay; biases and activation parameters do not
+  /// count).
   public var connectionCount: Int {
     layers.reduce(0) { n, layer in
       if let s = layer as? SparseLinear { return n + s.connectionCount }
-      if let d = layer as? Linear { return n + d.weight.count }
-      return n
+      return n + layer.parameters.filter(\.decays).reduce(0) { $0 + $1.count }
     }
   }
 }

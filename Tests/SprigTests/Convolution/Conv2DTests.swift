@@ -2,6 +2,14 @@ import XCTest
 @testable import Sprig
 
 final class Conv2DTests: XCTestCase {
+  func testModelConnectionsCountConvolutionWeightsButNotBiases() {
+    var rng = SeededGenerator(seed: 9)
+    let conv = Conv2D(input: ImageShape(height: 8, width: 8, channels: 3), outputChannels: 4, kernelSize: 3, using: &rng)
+    let head = Linear(inputSize: conv.outputSize, outputSize: 10, using: &rng)
+    let model = Sequential([conv, ReLU(size: conv.outputSize), head])
+    XCTAssertEqual(model.connectionCount, 4 * 3 * 3 * 3 + conv.outputSize * 10)
+  }
+
   func testConvForwardMatchesDirectConvolutionWithSamePaddingAndStrideTwo() {
     var rng = SeededGenerator(seed: 1)
     let conv = Conv2D(input: ImageShape(height: 7, width: 6, channels: 3), outputChannels: 4, kernelSize: 3, stride: 2, padding: .same, using: &rng)
