@@ -73,6 +73,50 @@ static void SPRIG_NAME(spmm_rows_)(const int32_t *row_ptr, const int32_t *col_id
   }
 }
 
+#if SPRIG_W == 16
+// One row of the SDDMM for a batch of exactly 128 with 16-lane vectors: the
+// row of dY stays in eight registers, so each connection costs only the
+// loads of its input row (the general loop reloads dY for every group).
+static inline void SPRIG_NAME(sddmm_row128_)(const int32_t *col_idx, int32_t k, int32_t k1, const float *dyr,
+                                             const float *x, int64_t ldx, float *gradient) {
+  vecw d[8];
+  for (int t = 0; t < 8; t++) d[t] = loadw(dyr + 16 * t);
+  for (; k + 4 <= k1; k += 4) {
+    if (prefetch_distance > 0) {
+      for (int j = 0; j < 4 && k + prefetch_distance + j < k1; j++) {
+        const char *next = (const char *)(x + (int64_t)col_idx[k + prefetch_distance + j] * ldx);
+        for (int line = 0; line < 512; line += 64) __builtin_prefetch(next + line);
+      }
+    }
+    const float *xs[4];
+    for (int j = 0; j < 4; j++) xs[j] = x + (int64_t)col_idx[k + j] * ldx;
+    vecw a[4], c[4];
+    for (int j = 0; j < 4; j++) {
+      a[j] = d[0] * loadw(xs[j]);
+      c[j] = d[1] * loadw(xs[j] + 16);
+    }
+    for (int t = 2; t < 8; t += 2) {
+      for (int j = 0; j < 4; j++) {
+        a[j] += d[t] * loadw(xs[j] + 16 * t);
+        c[j] += d[t + 1] * loadw(xs[j] + 16 * (t + 1));
+      }
+    }
+    const v4f s = hsum4w(a[0] + c[0], a[1] + c[1], a[2] + c[2], a[3] + c[3]);
+    memcpy(gradient + k, &s, sizeof s);
+  }
+  for (; k < k1; k++) {
+    const float *xr = x + (int64_t)col_idx[k] * ldx;
+    vecw a = d[0] * loadw(xr), c = d[1] * loadw(xr + 16);
+    for (int t = 2; t < 8; t += 2) {
+      a += d[t] * loadw(xr + 16 * t);
+      c += d[t + 1] * loadw(xr + 16 * (t + 1));
+    }
+    const v8f h = fold16(a + c);
+    gradient[k] = hsum8(h);
+  }
+}
+#endif
+
 static void SPRIG_NAME(sddmm_rows_)(const int32_t *row_ptr, const int32_t *col_idx,
                                     const float *dy, int64_t lddy, const float *x,
                                     int64_t ldx, float *gradient, int64_t batch,
@@ -82,6 +126,12 @@ static void SPRIG_NAME(sddmm_rows_)(const int32_t *row_ptr, const int32_t *col_i
     const float *dyr = dy + r * lddy;
     int32_t k = row_ptr[r];
     const int32_t k1 = row_ptr[r + 1];
+#if SPRIG_W == 16
+    if (batch == 128) {
+      SPRIG_NAME(sddmm_row128_)(col_idx, k, k1, dyr, x, ldx, gradient);
+      continue;
+    }
+#endif
     // Four connections at a time: each dY chunk is loaded once for four
     // dot products, and eight independent accumulators hide FMA latency.
     for (; k + 4 <= k1; k += 4) {

@@ -33,7 +33,7 @@ func assertClose(_ a: Matrix, _ b: Matrix, tolerance: Float = 1e-4, _ message: S
 
 final class SparseKernelTests: XCTestCase {
   let shapes = [(rows: 37, columns: 23), (rows: 64, columns: 130), (rows: 5, columns: 1)]
-  let batches = [1, 7, 16, 17, 64, 130]
+  let batches = [1, 7, 16, 17, 64, 128, 130]
 
   override func tearDown() { SparseKernels.instructionSet = SparseKernels.detectedInstructionSet }
 
