@@ -209,10 +209,19 @@ void sprig_sddmm_rows(const int32_t *row_ptr, const int32_t *col_idx,
 
 void sprig_row_sums(const float *dy, int64_t lddy, float *out, int64_t batch,
                     int64_t row_begin, int64_t row_end) {
+  // Eight partial sums per row: a single scalar sum is a serial chain of
+  // float additions that the compiler may not reorder.
   for (int64_t r = row_begin; r < row_end; r++) {
     const float *d = dy + r * lddy;
-    float s = 0;
-    for (int64_t b = 0; b < batch; b++) s += d[b];
+    v8f acc = {0, 0, 0, 0, 0, 0, 0, 0};
+    int64_t b = 0;
+    for (; b + 8 <= batch; b += 8) {
+      v8f v;
+      memcpy(&v, d + b, sizeof v);
+      acc += v;
+    }
+    float s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+    for (; b < batch; b++) s += d[b];
     out[r] = s;
   }
 }
