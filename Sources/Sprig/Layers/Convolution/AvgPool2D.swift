@@ -26,30 +26,19 @@ public final class AvgPool2D: PoolingLayer {
   public func forward(_ x: Matrix, training: Bool) -> Matrix {
     precondition(x.rows == inputSize, "\(name): input has \(x.rows) features, expected \(inputSize)")
     let b = x.columns
-    let g = geometry
-    let (h, w, oh, ow) = (g.input.height, g.input.width, g.outputHeight, g.outputWidth)
     output.reshape(rows: outputSize, columns: b)
     x.elements.withUnsafeBufferPointer { xs in
       output.elements.withUnsafeMutableBufferPointer { ys in
         let (xs, ys) = (xs.baseAddress!, ys.baseAddress!)
-        Parallel.forEachChunk(of: g.input.channels) { channels in
-          for c in channels {
-            for oy in 0..<oh {
-              for ox in 0..<ow {
-                let y = ys + ((c * oh + oy) * ow + ox) * b
-                y.update(repeating: 0, count: b)
-                let (rows, columns) = (g.validKernelRows(oy), g.validKernelColumns(ox))
-                for ky in rows {
-                  for kx in columns {
-                    let xi = xs + ((c * h + oy * g.stride + ky - g.padTop) * w + ox * g.stride + kx - g.padLeft) * b
-                    for j in 0..<b { y[j] += xi[j] }
-                  }
-                }
-                let scale = 1 / Float(rows.count * columns.count)
-                for j in 0..<b { y[j] *= scale }
-              }
-            }
+        forEachWindow { window, pixels in
+          let y = ys + window * b
+          y.update(repeating: 0, count: b)
+          for pixel in pixels {
+            let xi = xs + pixel * b
+            for j in 0..<b { y[j] += xi[j] }
           }
+          let scale = 1 / Float(pixels.count)
+          for j in 0..<b { y[j] *= scale }
         }
       }
     }
@@ -65,28 +54,17 @@ public final class AvgPool2D: PoolingLayer {
       inputGradient.reshape(rows: 0, columns: 0)
       return inputGradient
     }
-    let g = geometry
-    let (h, w, oh, ow) = (g.input.height, g.input.width, g.outputHeight, g.outputWidth)
     inputGradient.reshape(rows: inputSize, columns: b)
     inputGradient.fill(0)
     dY.elements.withUnsafeBufferPointer { dys in
       inputGradient.elements.withUnsafeMutableBufferPointer { dxs in
         let (dys, dxs) = (dys.baseAddress!, dxs.baseAddress!)
-        Parallel.forEachChunk(of: g.input.channels) { channels in  // a channel's windows touch only its own plane
-          for c in channels {
-            for oy in 0..<oh {
-              for ox in 0..<ow {
-                let dy = dys + ((c * oh + oy) * ow + ox) * b
-                let (rows, columns) = (g.validKernelRows(oy), g.validKernelColumns(ox))
-                let scale = 1 / Float(rows.count * columns.count)
-                for ky in rows {
-                  for kx in columns {
-                    let dx = dxs + ((c * h + oy * g.stride + ky - g.padTop) * w + ox * g.stride + kx - g.padLeft) * b
-                    for j in 0..<b { dx[j] += scale * dy[j] }
-                  }
-                }
-              }
-            }
+        forEachWindow { window, pixels in
+          let dy = dys + window * b
+          let scale = 1 / Float(pixels.count)
+          for pixel in pixels {
+            let dx = dxs + pixel * b
+            for j in 0..<b { dx[j] += scale * dy[j] }
           }
         }
       }

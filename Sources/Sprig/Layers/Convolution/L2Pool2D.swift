@@ -26,28 +26,18 @@ public final class L2Pool2D: PoolingLayer {
   public func forward(_ x: Matrix, training: Bool) -> Matrix {
     precondition(x.rows == inputSize, "\(name): input has \(x.rows) features, expected \(inputSize)")
     let b = x.columns
-    let g = geometry
-    let (h, w, oh, ow) = (g.input.height, g.input.width, g.outputHeight, g.outputWidth)
     output.reshape(rows: outputSize, columns: b)
     x.elements.withUnsafeBufferPointer { xs in
       output.elements.withUnsafeMutableBufferPointer { ys in
         let (xs, ys) = (xs.baseAddress!, ys.baseAddress!)
-        Parallel.forEachChunk(of: g.input.channels) { channels in
-          for c in channels {
-            for oy in 0..<oh {
-              for ox in 0..<ow {
-                let y = ys + ((c * oh + oy) * ow + ox) * b
-                y.update(repeating: 0, count: b)
-                for ky in g.validKernelRows(oy) {
-                  for kx in g.validKernelColumns(ox) {
-                    let xi = xs + ((c * h + oy * g.stride + ky - g.padTop) * w + ox * g.stride + kx - g.padLeft) * b
-                    for j in 0..<b { y[j] += xi[j] * xi[j] }
-                  }
-                }
-                for j in 0..<b { y[j] = y[j].squareRoot() }
-              }
-            }
+        forEachWindow { window, pixels in
+          let y = ys + window * b
+          y.update(repeating: 0, count: b)
+          for pixel in pixels {
+            let xi = xs + pixel * b
+            for j in 0..<b { y[j] += xi[j] * xi[j] }
           }
+          for j in 0..<b { y[j] = y[j].squareRoot() }
         }
       }
     }
@@ -64,8 +54,6 @@ public final class L2Pool2D: PoolingLayer {
       inputGradient.reshape(rows: 0, columns: 0)
       return inputGradient
     }
-    let g = geometry
-    let (h, w, oh, ow) = (g.input.height, g.input.width, g.outputHeight, g.outputWidth)
     inputGradient.reshape(rows: inputSize, columns: b)
     inputGradient.fill(0)
     x.elements.withUnsafeBufferPointer { xs in
@@ -73,19 +61,11 @@ public final class L2Pool2D: PoolingLayer {
         dY.elements.withUnsafeBufferPointer { dys in
           inputGradient.elements.withUnsafeMutableBufferPointer { dxs in
             let (xs, ys, dys, dxs) = (xs.baseAddress!, ys.baseAddress!, dys.baseAddress!, dxs.baseAddress!)
-            Parallel.forEachChunk(of: g.input.channels) { channels in
-              for c in channels {
-                for oy in 0..<oh {
-                  for ox in 0..<ow {
-                    let o = ((c * oh + oy) * ow + ox) * b
-                    for ky in g.validKernelRows(oy) {
-                      for kx in g.validKernelColumns(ox) {
-                        let i = ((c * h + oy * g.stride + ky - g.padTop) * w + ox * g.stride + kx - g.padLeft) * b
-                        for j in 0..<b where ys[o + j] > 0 { dxs[i + j] += xs[i + j] / ys[o + j] * dys[o + j] }
-                      }
-                    }
-                  }
-                }
+            forEachWindow { window, pixels in
+              let o = window * b
+              for pixel in pixels {
+                let i = pixel * b
+                for j in 0..<b where ys[o + j] > 0 { dxs[i + j] += xs[i + j] / ys[o + j] * dys[o + j] }
               }
             }
           }

@@ -29,36 +29,26 @@ public final class MaxPool2D: PoolingLayer {
   public func forward(_ x: Matrix, training: Bool) -> Matrix {
     precondition(x.rows == inputSize, "\(name): input has \(x.rows) features, expected \(inputSize)")
     let b = x.columns
-    let g = geometry
-    let (h, w, oh, ow) = (g.input.height, g.input.width, g.outputHeight, g.outputWidth)
     output.reshape(rows: outputSize, columns: b)
     if winners.count != output.count { winners = [Int32](repeating: 0, count: output.count) }
     x.elements.withUnsafeBufferPointer { xs in
       output.elements.withUnsafeMutableBufferPointer { ys in
         winners.withUnsafeMutableBufferPointer { arg in
           let (xs, ys, arg) = (xs.baseAddress!, ys.baseAddress!, arg.baseAddress!)
-          Parallel.forEachChunk(of: g.input.channels) { channels in
-            for c in channels {
-              for oy in 0..<oh {
-                for ox in 0..<ow {
-                  let o = ((c * oh + oy) * ow + ox) * b
-                  var first = true
-                  for ky in g.validKernelRows(oy) {
-                    for kx in g.validKernelColumns(ox) {
-                      let i = ((c * h + oy * g.stride + ky - g.padTop) * w + ox * g.stride + kx - g.padLeft) * b
-                      if first {
-                        first = false
-                        for j in 0..<b { ys[o + j] = xs[i + j]; arg[o + j] = Int32(i + j) }
-                      } else {
-                        // Selects rather than branches, so the loop vectorises.
-                        for j in 0..<b {
-                          let v = xs[i + j], better = v > ys[o + j]
-                          ys[o + j] = better ? v : ys[o + j]
-                          arg[o + j] = better ? Int32(i + j) : arg[o + j]
-                        }
-                      }
-                    }
-                  }
+          forEachWindow { window, pixels in
+            let o = window * b
+            var first = true
+            for pixel in pixels {
+              let i = pixel * b
+              if first {
+                first = false
+                for j in 0..<b { ys[o + j] = xs[i + j]; arg[o + j] = Int32(i + j) }
+              } else {
+                // Selects rather than branches, so the loop vectorises.
+                for j in 0..<b {
+                  let v = xs[i + j], better = v > ys[o + j]
+                  ys[o + j] = better ? v : ys[o + j]
+                  arg[o + j] = better ? Int32(i + j) : arg[o + j]
                 }
               }
             }
