@@ -70,6 +70,8 @@ struct Train: ParsableCommand {
   @Option(help: "Threads for kernels and BLAS (default: $SPRIG_THREADS or all cores).") var threads: Int?
   @Option(name: .customLong("out"), help: "Run folder for metrics.jsonl and model.safetensors (default: a new folder under runs/).")
   var output: String?
+  @Flag(help: "Shift training images by up to 10 % of their width and flip them left–right (CIFAR-10's usual augmentation).")
+  var augment = false
   @Flag(help: "Go on with the unfinished run in --out (same options), from the epoch after its last saved one.")
   var resume = false
   @Flag(help: "Print only the final line.") var quiet = false
@@ -128,9 +130,15 @@ struct Train: ParsableCommand {
   func run() throws {
     if resume && output == nil { throw ValidationError("--resume needs --out FOLDER: the run folder to go on with.") }
     if let threads { Parallel.threadCount = threads }
-    let (options, activation, dropout) = trainingOptions()
+    var (options, activation, dropout) = trainingOptions()
     let datasetName = data.dataset ?? .fashionMNIST
     var split = try data.load(fallback: datasetName)
+    if augment {
+      guard split.train.shape.height > 1 && split.train.shape.width > 1 else {
+        throw ValidationError("--augment needs images; \(split.name) has samples of shape \(split.train.shape).")
+      }
+      options.augmentation = .reference(for: split.train.shape)
+    }
     let scaling = split.normalize(normalization)
     var config = MLPConfiguration(
       inputSize: split.train.featureCount, hiddenSizes: try hiddenSizes(), outputSize: split.train.classCount,

@@ -89,6 +89,16 @@ final class CLITests: XCTestCase {
     }
   }
 
+  func testAugmentIsRecordedInTheRunsOptions() throws {
+    let data = try writeTinyIDXDataset(in: folder.appendingPathComponent("data"))
+    let run = folder.appendingPathComponent("run")
+    var train = try SprigCommand.parseAsRoot(
+      ["train"] + data + ["--hidden", "16", "--epsilon", "4", "--epochs", "1", "--augment", "--out", run.path, "--quiet"])
+    _ = try capturingStandardOutput { try train.run() }
+    let options = try Checkpoint(contentsOf: run.appendingPathComponent("model.safetensors")).info["options"] ?? ""
+    XCTAssertTrue(options.contains("\"maxShift\":1"), options)  // 10 % of 12 pixels, rounded
+  }
+
   func testResumeNeedsTheRunFolder() throws {
     var train = try SprigCommand.parseAsRoot(["train", "--resume", "--quiet"])
     XCTAssertThrowsError(try train.run()) { error in
