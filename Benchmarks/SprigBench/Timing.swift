@@ -62,6 +62,6 @@ enum Machine {
 
   static var header: String {
     "\(cpuModel), \(cores) cores, kernels \(SparseKernels.instructionSet.rawValue), Sprig \(Sprig.version), "
-      + "\(Date().formatted(.iso8601))"
+      + "GraphBLAS \(GraphBLASMatrix.libraryVersion), \(BLAS.libraryVersion), \(Date().formatted(.iso8601))"
   }
 }

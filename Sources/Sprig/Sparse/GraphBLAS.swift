@@ -16,6 +16,14 @@ public final class GraphBLASMatrix {
     return true
   }()
 
+  /// The linked SuiteSparse:GraphBLAS version, e.g. `7.4.0`.
+  public static var libraryVersion: String {
+    _ = initialized
+    var version = [Int32](repeating: 0, count: 3)
+    guard GxB_Global_Option_get_INT32(GxB_LIBRARY_VERSION, &version) == GrB_SUCCESS else { return "unknown" }
+    return version.map(String.init).joined(separator: ".")
+  }
+
   /// Sets GraphBLAS's own thread count (Sprig's ``Parallel/threadCount`` calls it).
   static func setThreads(_ n: Int) {
     _ = initialized

@@ -68,6 +68,15 @@ public enum BLAS {
   nonisolated(unsafe) private static var threadsAllowed = 1
   nonisolated(unsafe) private static var threadsInUse = -1
 
+  /// The linked OpenBLAS's version and the core it runs kernels for, e.g.
+  /// `OpenBLAS 0.3.21 (SkylakeX)`.
+  public static var libraryVersion: String {
+    guard let config = openblas_get_config() else { return "OpenBLAS (unknown)" }
+    let version = String(cString: config).split(separator: " ").prefix(2).joined(separator: " ")
+    let core = openblas_get_corename().map { String(cString: $0) } ?? "?"
+    return "\(version) (\(core))"
+  }
+
   /// Sets OpenBLAS's own thread count (Sprig's ``Parallel/threadCount`` calls it).
   static func setThreads(_ n: Int) {
     threadsAllowed = n
