@@ -61,18 +61,18 @@ static inline uint32_t hash32(uint32_t x) {
   return x;
 }
 
-__attribute__((target_clones("avx2", "default")))
-void sprig_dropout_forward(const float *x, float *y, float *mask, int64_t n, uint64_t seed,
-                           uint32_t keep_threshold, float scale) {
-  // Counter-based: element i's decision is a hash of (seed, i), so the loop
-  // has no serial generator state and runs 8 elements per instruction.
+// Element i's keep decision: a hash of (seed, i), so forward and backward
+// recompute the same mask instead of storing it, and the loops carry no
+// serial generator state (eight elements per instruction).
+static inline float dropout_scale(uint64_t seed, int64_t i, uint32_t keep_threshold, float scale) {
   const uint32_t lo = (uint32_t)seed, hi = (uint32_t)(seed >> 32);
-  for (int64_t i = 0; i < n; i++) {
-    uint32_t h = hash32(hash32((uint32_t)i ^ hi) + lo);
-    float m = (h >> 8) < keep_threshold ? scale : 0.0f;
-    mask[i] = m;
-    y[i] = x[i] * m;
-  }
+  uint32_t h = hash32(hash32((uint32_t)i ^ hi) + lo);
+  return (h >> 8) < keep_threshold ? scale : 0.0f;
+}
+
+__attribute__((target_clones("avx2", "default")))
+void sprig_dropout(const float *x, float *y, int64_t n, uint64_t seed, uint32_t keep_threshold, float scale) {
+  for (int64_t i = 0; i < n; i++) y[i] = x[i] * dropout_scale(seed, i, keep_threshold, scale);
 }
 
 __attribute__((target_clones("avx2", "default")))
@@ -88,5 +88,24 @@ void sprig_srelu_forward_rows(const float *x, float *y, int64_t batch, int64_t r
       float right = tr + ar * (v - tr), left = tl + al * (v - tl);
       yr[k] = v >= tr ? right : (v <= tl ? left : v);
     }
+  }
+}
+
+void sprig_gather_columns(const float *src, int64_t features, const int64_t *indices, int64_t n, float *dst) {
+  // Sixteen samples at a time: each step reads one feature of sixteen rows
+  // (sixteen sequential streams) and writes one whole 64-byte line.
+  int64_t j0 = 0;
+  for (; j0 + 16 <= n; j0 += 16) {
+    const float *rows[16];
+    for (int j = 0; j < 16; j++) rows[j] = src + indices[j0 + j] * features;
+    for (int64_t k = 0; k < features; k++) {
+      float line[16];
+      for (int j = 0; j < 16; j++) line[j] = rows[j][k];
+      memcpy(dst + k * n + j0, line, sizeof line);
+    }
+  }
+  for (; j0 < n; j0++) {
+    const float *row = src + indices[j0] * features;
+    for (int64_t k = 0; k < features; k++) dst[k * n + j0] = row[k];
   }
 }

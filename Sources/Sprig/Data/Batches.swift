@@ -21,24 +21,10 @@ extension LabeledData {
     oneHotLabels.reshape(rows: classCount, columns: batch)
     guard batch > 0 else { return }
 
-    // A transpose of scattered rows: tiles of 16 samples × 64 features keep
-    // both the rows read and the lines written in L1.
-    let sampleTile = 16
-    let featureTile = 64
     indices.withUnsafeBufferPointer { index in
       self.features.withUnsafeBufferPointer { source in
         features.elements.withUnsafeMutableBufferPointer { destination in
-          guard let src = source.baseAddress, let dst = destination.baseAddress else { return }
-          for j0 in stride(from: 0, to: batch, by: sampleTile) {
-            let j1 = min(j0 + sampleTile, batch)
-            for k0 in stride(from: 0, to: f, by: featureTile) {
-              let k1 = min(k0 + featureTile, f)
-              for j in j0..<j1 {
-                let row = src + index[j] * f
-                for k in k0..<k1 { dst[k * batch + j] = row[k] }
-              }
-            }
-          }
+          ElementwiseKernels.gatherColumns(source, featureCount: f, indices: index, into: destination)
         }
       }
       oneHotLabels.fill(0)

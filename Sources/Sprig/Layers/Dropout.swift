@@ -13,7 +13,9 @@ public final class Dropout: Layer {
   public var name: String { "Dropout(\(rate))" }
 
   private var rng: SeededGenerator
-  private var mask: [Float] = []
+  /// The last training forward's mask, as the seed it is computed from: the
+  /// backward recomputes it rather than storing a float per activation.
+  private var maskSeed: UInt64?
   private let output = Matrix(rows: 0, columns: 0)
   private let inputGradient = Matrix(rows: 0, columns: 0)
 
@@ -32,21 +34,19 @@ public final class Dropout: Layer {
   public func forward(_ x: Matrix, training: Bool) -> Matrix {
     guard training, rate > 0 else { return x }
     output.reshape(rows: x.rows, columns: x.columns)
-    if mask.count != x.count { mask = [Float](repeating: 0, count: x.count) }
-    ElementwiseKernels.dropout(x, into: output, mask: &mask, keep: 1 - rate, seed: rng.next())
+    let seed = rng.next()
+    ElementwiseKernels.dropout(x, into: output, keep: 1 - rate, seed: seed)
+    maskSeed = seed
     return output
   }
 
   public func backward(_ dY: Matrix) -> Matrix {
     guard rate > 0 else { return dY }
+    guard let seed = maskSeed else { preconditionFailure("\(name): backward without a training forward") }
+    precondition(dY.count == output.count, "\(name): output gradient is \(dY.rows)×\(dY.columns), output was \(output.rows)×\(output.columns)")
+    maskSeed = nil
     inputGradient.reshape(rows: dY.rows, columns: dY.columns)
-    mask.withUnsafeBufferPointer { m in
-      dY.elements.withUnsafeBufferPointer { d in
-        inputGradient.elements.withUnsafeMutableBufferPointer { g in
-          for i in 0..<g.count { g[i] = d[i] * m[i] }
-        }
-      }
-    }
+    ElementwiseKernels.dropout(dY, into: inputGradient, keep: 1 - rate, seed: seed)
     return inputGradient
   }
 }

@@ -34,17 +34,16 @@ enum ElementwiseKernels {
     return sums
   }
 
-  /// Inverted dropout of `x` into `y`, keeping each element with
-  /// probability `keep` (to 2⁻²⁴) and writing the scale factors to `mask`;
-  /// the decisions depend only on `seed`.
-  static func dropout(_ x: Matrix, into y: Matrix, mask: inout [Float], keep: Float, seed: UInt64) {
-    precondition(y.count == x.count && mask.count == x.count)
+  /// Inverted dropout of `x` into `y`: each element kept with probability
+  /// `keep` (to 2⁻²⁴) and scaled by 1/keep, the decisions a function of
+  /// `seed` and the element's index only — the backward applies the same
+  /// call to the output gradient.
+  static func dropout(_ x: Matrix, into y: Matrix, keep: Float, seed: UInt64) {
+    precondition(y.count == x.count)
     let threshold = UInt32((Double(keep) * 16_777_216).rounded())
     x.elements.withUnsafeBufferPointer { xs in
       y.elements.withUnsafeMutableBufferPointer { ys in
-        mask.withUnsafeMutableBufferPointer { m in
-          sprig_dropout_forward(xs.baseAddress, ys.baseAddress, m.baseAddress, Int64(xs.count), seed, threshold, 1 / keep)
-        }
+        sprig_dropout(xs.baseAddress, ys.baseAddress, Int64(xs.count), seed, threshold, 1 / keep)
       }
     }
   }
@@ -60,6 +59,20 @@ enum ElementwiseKernels {
           xs.baseAddress, ys.baseAddress, Int64(x.columns), Int64(x.rows), leftThreshold, leftSlope, rightThreshold,
           rightSlope)
       }
+    }
+  }
+
+  /// Writes the rows `indices` of the sample-major `source` (each
+  /// `featureCount` long) feature-major into `destination`:
+  /// `destination[k·n + j] = source[indices[j]·featureCount + k]`.
+  static func gatherColumns(
+    _ source: UnsafeBufferPointer<Float>, featureCount: Int, indices: UnsafeBufferPointer<Int>,
+    into destination: UnsafeMutableBufferPointer<Float>
+  ) {
+    precondition(destination.count >= featureCount * indices.count)
+    guard let src = source.baseAddress, let dst = destination.baseAddress, let idx = indices.baseAddress else { return }
+    idx.withMemoryRebound(to: Int64.self, capacity: indices.count) { idx64 in
+      sprig_gather_columns(src, Int64(featureCount), idx64, Int64(indices.count), dst)
     }
   }
 }

@@ -60,16 +60,20 @@ void sprig_srelu_backward_rows(const float *x, const float *dy, float *dx, int64
                                const float *left_threshold, const float *left_slope,
                                const float *right_threshold, const float *right_slope, float *sums);
 
-/// Inverted dropout over n values: mask[i] = scale when element i is kept
-/// (probability keep_threshold / 2^24), else 0, and y = x·mask. The
-/// decisions are a pure function of `seed` and i.
-void sprig_dropout_forward(const float *x, float *y, float *mask, int64_t n, uint64_t seed,
-                           uint32_t keep_threshold, float scale);
+/// Inverted dropout over n values: y[i] = x[i]·scale when element i is
+/// kept (probability keep_threshold / 2^24), else 0. The decisions are a
+/// pure function of `seed` and i, so the backward (dy → dx) is the same
+/// call with the same seed.
+void sprig_dropout(const float *x, float *y, int64_t n, uint64_t seed, uint32_t keep_threshold, float scale);
 
 /// SReLU's forward over `rows` units of `batch` samples (unit after unit).
 void sprig_srelu_forward_rows(const float *x, float *y, int64_t batch, int64_t rows,
                               const float *left_threshold, const float *left_slope,
                               const float *right_threshold, const float *right_slope);
+
+/// dst[k·n + j] = src[indices[j]·features + k]: the samples at `indices`
+/// of a sample-major array, written feature-major (a batch).
+void sprig_gather_columns(const float *src, int64_t features, const int64_t *indices, int64_t n, float *dst);
 
 #ifdef __cplusplus
 }

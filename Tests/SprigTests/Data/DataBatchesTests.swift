@@ -13,7 +13,7 @@ final class DataBatchesTests: XCTestCase {
   }
 
   func testFillBatchPutsSampleIndicesJInColumnJ() {
-    // 100 features and 37 samples cross the 64-feature and 16-sample tiles unevenly.
+    // 100 features and 37 samples: two blocks of 16 samples and a tail.
     let data = numbered(50, featureCount: 100)
     let indices = (0..<37).map { ($0 * 7) % 50 }
     let x = Matrix(rows: 1, columns: 1)
