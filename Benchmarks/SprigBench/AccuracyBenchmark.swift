@@ -28,6 +28,12 @@ struct AccuracyRecord: Codable {
   var augmented: Bool?
   /// Threads the run used.
   var threads: Int?
+  /// Where and from what the run was measured (a suite can span sessions
+  /// and machines): CPU model and cores, sprig-bench's git commit, the time
+  /// the run finished.
+  var machine: String?
+  var git_commit: String?
+  var finished: String?
 }
 
 struct AccuracyBenchmark: ParsableCommand {
@@ -47,6 +53,8 @@ struct AccuracyBenchmark: ParsableCommand {
   @Option(help: "Threads.") var threads: Int?
   @Option(name: .customLong("out"), help: "Results folder (runs/*.json, table.md, report.html).") var output: String = "bench-results"
   @Flag(help: "Shift (up to 3 px) and flip CIFAR-10 training images, as the reference did.") var augment = false
+  @Flag(help: "Only rewrite table.md, report.html and the plots from the finished runs in --out.")
+  var reportOnly = false
   @Flag(help: "The whole suite on small subsets (2000/500 samples, 2 epochs, narrow layers, one seed): a CI smoke run.")
   var quick = false
 
@@ -58,7 +66,7 @@ struct AccuracyBenchmark: ParsableCommand {
     let seedList = quick ? [UInt64(0)] : seeds.split(separator: ",").compactMap { UInt64($0) }
     let settingList = settings == "both" ? ["reference", "sprig"] : [settings]
     print("sprig-bench accuracy — \(Machine.header), \(Parallel.threadCount) threads")
-    for datasetName in datasets.split(separator: ",").map(String.init) {
+    for datasetName in datasets.split(separator: ",").map(String.init) where !reportOnly {
       guard let name = DatasetName(rawValue: datasetName) else { throw ValidationError("unknown dataset \(datasetName)") }
       var data: DatasetSplit
       do {
@@ -94,9 +102,11 @@ struct AccuracyBenchmark: ParsableCommand {
       }
     }
     let records = try Self.loadRecords(runs)
-    try AccuracyReport.markdown(records, header: Machine.header + ", \(Parallel.threadCount) threads, git \(Machine.gitCommit)")
+    let header = "Written \(Date().formatted(.iso8601)) by sprig-bench at git \(Machine.gitCommit) on \(Machine.header). "
+      + AccuracyReport.provenance(records)
+    try AccuracyReport.markdown(records, header: header)
       .write(to: folder.appendingPathComponent("table.md"), atomically: true, encoding: .utf8)
-    try AccuracyReport.html(records, header: Machine.header + ", \(Parallel.threadCount) threads, git \(Machine.gitCommit)")
+    try AccuracyReport.html(records, header: header)
       .write(to: folder.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)
     for chart in AccuracyReport.charts(records) {
       try chart.svg.write(to: folder.appendingPathComponent("\(chart.name).svg"), atomically: true, encoding: .utf8)
@@ -163,6 +173,8 @@ struct AccuracyBenchmark: ParsableCommand {
       inference_samples_per_second: inference, median_epoch_seconds: epochSeconds.sorted()[epochSeconds.count / 2],
       evolution_time_share: history.map(\.rewireSeconds).reduce(0, +) / max(epochSeconds.reduce(0, +), 1e-9),
       connections: network.connectionCount, parameters: network.parameterCount, checkpoint_bytes: checkpointBytes,
-      peak_rss_bytes: Machine.peakRSS, augmented: augmented, threads: Parallel.threadCount)
+      peak_rss_bytes: Machine.peakRSS, augmented: augmented, threads: Parallel.threadCount,
+      machine: "\(Machine.cpuModel), \(Machine.cores) cores", git_commit: Machine.gitCommit,
+      finished: Date().formatted(.iso8601))
   }
 }

@@ -37,6 +37,21 @@ enum AccuracyReport {
     return order.map { groups[$0]! }
   }
 
+  /// Where the runs were measured: their machines, thread counts, commits
+  /// and dates, each listed once.
+  static func provenance(_ records: [AccuracyRecord]) -> String {
+    func distinct(_ values: [String?]) -> String {
+      var known: [String] = []
+      for v in values.compactMap({ $0 }) where !known.contains(v) { known.append(v) }
+      let unknown = values.filter { $0 == nil }.count
+      return (known.isEmpty ? ["unrecorded"] : known).joined(separator: "; ") + (unknown > 0 && !known.isEmpty ? " (\(unknown) unrecorded)" : "")
+    }
+    let dates = records.compactMap { $0.finished }.sorted()
+    return "Runs measured on \(distinct(records.map(\.machine))), threads \(distinct(records.map { $0.threads.map(String.init) })), "
+      + "sprig-bench commit \(distinct(records.map(\.git_commit)))"
+      + (dates.isEmpty ? "." : ", finished \(dates.first!.prefix(10))…\(dates.last!.prefix(10)).")
+  }
+
   static func median(_ v: [Double]) -> Double { v.isEmpty ? 0 : v.sorted()[v.count / 2] }
 
   static func markdown(_ records: [AccuracyRecord], header: String) -> String {
@@ -68,7 +83,9 @@ enum AccuracyReport {
   static func charts(_ records: [AccuracyRecord]) -> [(name: String, svg: String)] {
     var charts: [(name: String, svg: String)] = []
     let all = rows(records)
-    for dataset in Array(NSOrderedSet(array: all.map(\.dataset))) as! [String] {
+    var datasets: [String] = []
+    for row in all where !datasets.contains(row.dataset) { datasets.append(row.dataset) }
+    for dataset in datasets {
       let rs = all.filter { $0.dataset == dataset }
       let series = rs.enumerated().map { i, row in
         let epochs = row.runs[0].test_accuracy_per_epoch.count
