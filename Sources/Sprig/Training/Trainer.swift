@@ -56,19 +56,18 @@ public final class Trainer {
     let strategy = self.evolution
     gradientCapture =
       (strategy as? RigLEvolution)?.gradients ?? ((strategy as? ScheduledEvolution)?.base as? RigLEvolution)?.gradients
-    (shuffleRNG, evolutionRNG, augmentationRNG) = Self.streams(seed: options.seed, epoch: 0)
+    // Placeholders: every epoch starts its own streams (startStreams).
+    (shuffleRNG, evolutionRNG, augmentationRNG) = (SeededGenerator(seed: 0), SeededGenerator(seed: 0), SeededGenerator(seed: 0))
   }
 
-  /// Epoch `epoch`'s shuffle, evolution and augmentation streams.
-  private static func streams(seed: UInt64, epoch: Int) -> (SeededGenerator, SeededGenerator, SeededGenerator) {
-    let root = SeededGenerator(seed: seed).derived(UInt64(epoch))
-    return (root.derived(1), root.derived(2), root.derived(3))
-  }
-
-  /// Starts epoch `epoch`'s random streams, dropout masks included.
+  /// Starts epoch `epoch`'s random streams — shuffle, evolution,
+  /// augmentation and each dropout layer's masks — from the seed and the
+  /// epoch number alone, so that a resumed run draws what an uninterrupted
+  /// one would.
   private func startStreams(epoch: Int) {
-    (shuffleRNG, evolutionRNG, augmentationRNG) = Self.streams(seed: options.seed, epoch: epoch)
-    let dropoutRoot = SeededGenerator(seed: options.seed).derived(UInt64(epoch)).derived(4)
+    let root = SeededGenerator(seed: options.seed).derived(UInt64(epoch))
+    (shuffleRNG, evolutionRNG, augmentationRNG) = (root.derived(1), root.derived(2), root.derived(3))
+    let dropoutRoot = root.derived(4)
     for (i, layer) in model.layers.enumerated() {
       var stream = dropoutRoot.derived(UInt64(i))
       (layer as? Dropout)?.reseed(stream.next())
