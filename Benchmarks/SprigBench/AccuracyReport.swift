@@ -94,16 +94,27 @@ enum AccuracyReport {
           name: "\(row.model) (\(row.settings))", points: mean.enumerated().map { (Double($0.offset + 1), $0.element) },
           color: SVGPlot.palette[i % SVGPlot.palette.count])
       }
-      charts.append(("\(dataset)-accuracy", SVGPlot.chart(title: "\(dataset): test accuracy per epoch", xLabel: "epoch", yLabel: "test accuracy (%)", series: series)))
-      charts.append(("\(dataset)-throughput", SVGPlot.histogram(
-        title: "\(dataset): training throughput", xLabel: "model (table order)", yLabel: "samples/s", bins: Array(0..<rs.count),
-        series: [("samples/s, models in table order", rs.map { median($0.runs.map(\.train_samples_per_second)) }, SVGPlot.palette[0])])))
+      // The curves end within a few points of each other near the top: show
+      // them from the lowest value after the first tenth of the epochs.
+      let settled = series.flatMap { s in s.points.dropFirst(s.points.count / 10).map(\.y) }
+      let low = (settled.min() ?? 0).rounded(.down), high = min(100, (settled.max() ?? 100).rounded(.up))
+      charts.append(("\(dataset)-accuracy", SVGPlot.chart(
+        title: "\(dataset): test accuracy per epoch", xLabel: "epoch", yLabel: "test accuracy (%)", series: series,
+        yRange: low < high ? low...high : nil)))
+      charts.append(("\(dataset)-throughput", SVGPlot.bars(
+        title: "\(dataset): training throughput (median over seeds)", xLabel: "samples per second",
+        labels: rs.map { "\($0.model) (\($0.settings))" }, values: rs.map { median($0.runs.map(\.train_samples_per_second)) },
+        colors: rs.indices.map { SVGPlot.palette[$0 % SVGPlot.palette.count] })))
       let points = rs.enumerated().map { i, row in
         SVGPlot.Series(
           name: "\(row.model) (\(row.settings))", points: [(Double(row.runs[0].connections), row.best.mean)], markers: true,
           color: SVGPlot.palette[i % SVGPlot.palette.count])
       }
-      charts.append(("\(dataset)-connections", SVGPlot.chart(title: "\(dataset): accuracy vs connections", xLabel: "connections", yLabel: "best test accuracy (%)", series: points, logX: true)))
+      let best = rs.map(\.best.mean)
+      let (bestLow, bestHigh) = (((best.min() ?? 0) - 0.5).rounded(.down), min(100, ((best.max() ?? 100) + 0.5).rounded(.up)))
+      charts.append(("\(dataset)-connections", SVGPlot.chart(
+        title: "\(dataset): accuracy vs connections", xLabel: "connections", yLabel: "best test accuracy (%)", series: points,
+        logX: true, yRange: bestLow...bestHigh)))
     }
     return charts
   }

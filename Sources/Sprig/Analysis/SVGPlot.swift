@@ -58,17 +58,20 @@ public enum SVGPlot {
     return out
   }
 
-  /// A line/point chart with optional log axes and a legend.
+  /// A line/point chart with optional log axes and a legend. `yRange`
+  /// fixes the vertical axis (points outside it are left out), e.g. to show
+  /// the last points of accuracy curves that all end near the top; the
+  /// legend then goes to the lower right, away from the curves.
   public static func chart(
     title: String, xLabel: String, yLabel: String, series: [Series], logX: Bool = false, logY: Bool = false,
-    width: Int = 560, height: Int = 360
+    yRange: ClosedRange<Double>? = nil, width: Int = 560, height: Int = 360
   ) -> String {
     let (left, right, top, bottom) = (64.0, 16.0, 32.0, 48.0)
     let plotW = Double(width) - left - right, plotH = Double(height) - top - bottom
     let all = series.flatMap { $0.points }.filter { (!logX || $0.x > 0) && (!logY || $0.y > 0) && $0.x.isFinite && $0.y.isFinite }
     var x0 = all.map(\.x).min() ?? 0, x1 = all.map(\.x).max() ?? 1
     var y0 = all.map(\.y).min() ?? 0, y1 = all.map(\.y).max() ?? 1
-    if !logY { y0 = min(y0, 0) }
+    if let yRange { (y0, y1) = (yRange.lowerBound, yRange.upperBound) } else if !logY { y0 = min(y0, 0) }
     if x1 <= x0 { x1 = x0 + (logX ? x0 : 1) }
     if y1 <= y0 { y1 = y0 + (logY ? y0 : 1) }
     if logX { x0 = Foundation.pow(10, Foundation.floor(Foundation.log10(x0))); x1 = Foundation.pow(10, Foundation.ceil(Foundation.log10(x1))) }
@@ -104,7 +107,7 @@ public enum SVGPlot {
         let d = pts.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
         svg += "<polyline points=\"\(d)\" fill=\"none\" stroke=\"\(s.color)\" stroke-width=\"2\"\(s.dashed ? " stroke-dasharray=\"6 4\"" : "")/>\n"
       }
-      let ly = top + 14 + Double(i) * 16
+      let ly = yRange == nil ? top + 14 + Double(i) * 16 : top + plotH - 8 - Double(series.count - 1 - i) * 16
       svg += "<rect x=\"\(f(left + plotW - 170))\" y=\"\(f(ly - 9))\" width=\"10\" height=\"10\" fill=\"\(s.color)\"/>"
       svg += "<text x=\"\(f(left + plotW - 154))\" y=\"\(f(ly))\" font-size=\"11\">\(escape(s.name))</text>\n"
     }
@@ -171,6 +174,28 @@ public enum SVGPlot {
     }
     svg += "<text x=\"\(barX + 18)\" y=\"40\" font-size=\"11\">\(escape(format(hi)))</text>"
     svg += "<text x=\"\(barX + 18)\" y=\"\(30 + rows * cell)\" font-size=\"11\">\(escape(format(lo)))</text>\n"
+    return svg + "</svg>\n"
+  }
+
+  /// Horizontal bars, one per labelled value, each with its value printed
+  /// at its end (e.g. throughput per model).
+  public static func bars(
+    title: String, xLabel: String, labels: [String], values: [Double], colors: [String]? = nil, width: Int = 560
+  ) -> String {
+    let (left, right, top, bottom, barH) = (190.0, 70.0, 32.0, 40.0, 20.0)
+    let height = Int(top + bottom + Double(values.count) * (barH + 6))
+    let plotW = Double(width) - left - right
+    let top1 = max(values.max() ?? 1, 1e-12)
+    var svg = header(width: width, height: height, title: title)
+    for (i, (label, value)) in zip(labels, values).enumerated() {
+      let y = top + Double(i) * (barH + 6)
+      let w = max(0, value) / top1 * plotW
+      let color = colors?[i % (colors?.count ?? 1)] ?? palette[0]
+      svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y + barH * 0.7))\" text-anchor=\"end\" font-size=\"11\">\(escape(label))</text>"
+      svg += "<rect x=\"\(f(left))\" y=\"\(f(y))\" width=\"\(f(w))\" height=\"\(f(barH))\" fill=\"\(color)\"/>"
+      svg += "<text x=\"\(f(left + w + 4))\" y=\"\(f(y + barH * 0.7))\" font-size=\"11\">\(escape(value >= 100 ? String(format: "%.0f", value) : format(value)))</text>\n"
+    }
+    svg += "<text x=\"\(f(left + plotW / 2))\" y=\"\(height - 12)\" text-anchor=\"middle\" font-size=\"12\">\(escape(xLabel))</text>\n"
     return svg + "</svg>\n"
   }
 
