@@ -37,6 +37,11 @@ try:
 except Exception as e:
     print(e)
     check("report.html is well-formed", False)
+for path in sorted(glob.glob(os.path.join(folder, "throughput-*.json"))):
+    probe = json.load(open(path))
+    check(f"{path} times every model", len(probe) > 0 and all(r["samples_per_second"] > 0 for r in probe))
+    dense = [r for r in probe if r["model"] == "mlp"]
+    check(f"{path} dense ratio is 1", all(abs(r["ratio_to_dense"] - 1) < 1e-9 for r in dense))
 svgs = sorted(glob.glob(os.path.join(folder, "*.svg")))
 check("one accuracy plot per dataset", len([p for p in svgs if p.endswith("-accuracy.svg")]) == len({g[0] for g in groups}))
 for path in svgs:

@@ -53,6 +53,8 @@ struct AccuracyBenchmark: ParsableCommand {
   @Option(help: "Threads.") var threads: Int?
   @Option(name: .customLong("out"), help: "Results folder (runs/*.json, table.md, report.html).") var output: String = "bench-results"
   @Flag(help: "Shift (up to 3 px) and flip CIFAR-10 training images, as the reference did.") var augment = false
+  @Flag(help: "Skip the throughput probe (every model of a dataset timed together after its runs).")
+  var noProbe = false
   @Flag(help: "Only rewrite table.md, report.html and the plots from the finished runs in --out.")
   var reportOnly = false
   @Flag(help: "The whole suite on small subsets (2000/500 samples, 2 epochs, narrow layers, one seed): a CI smoke run.")
@@ -100,18 +102,41 @@ struct AccuracyBenchmark: ParsableCommand {
           }
         }
       }
+      if !noProbe {
+        let combinations = models.split(separator: ",").map(String.init).flatMap { model in
+          settingList.filter { !(model == "mlp" && $0 == "sprig" && settingList.count > 1) }.map { (model: model, setting: $0) }
+        }
+        let probe = try probeThroughput(data: data, dataset: datasetName, combinations: combinations)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(probe).write(to: folder.appendingPathComponent("throughput-\(datasetName).json"), options: .atomic)
+        for r in probe {
+          print(String(format: "\(datasetName) \(r.model) \(r.settings): %.0f samples/s timed together", r.samples_per_second)
+            + (r.ratio_to_dense.map { String(format: ", %.1f× the dense MLP", $0) } ?? ""))
+        }
+      }
     }
     let records = try Self.loadRecords(runs)
+    let probes = try Self.loadProbes(folder)
     let header = "Written \(Date().formatted(.iso8601)) by sprig-bench at git \(Machine.gitCommit) on \(Machine.header). "
       + AccuracyReport.provenance(records)
-    try AccuracyReport.markdown(records, header: header)
+    try AccuracyReport.markdown(records, probes: probes, header: header)
       .write(to: folder.appendingPathComponent("table.md"), atomically: true, encoding: .utf8)
-    try AccuracyReport.html(records, header: header)
+    try AccuracyReport.html(records, probes: probes, header: header)
       .write(to: folder.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)
     for chart in AccuracyReport.charts(records) {
       try chart.svg.write(to: folder.appendingPathComponent("\(chart.name).svg"), atomically: true, encoding: .utf8)
     }
     print("table: \(folder.appendingPathComponent("table.md").path)")
+  }
+
+  /// The throughput probes in `folder` (`throughput-<dataset>.json`).
+  static func loadProbes(_ folder: URL) throws -> [ThroughputRecord] {
+    let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+      .filter { $0.lastPathComponent.hasPrefix("throughput-") && $0.pathExtension == "json" }
+    return try files.sorted { $0.path < $1.path }.flatMap {
+      try JSONDecoder().decode([ThroughputRecord].self, from: Data(contentsOf: $0))
+    }
   }
 
   static func loadRecords(_ runs: URL) throws -> [AccuracyRecord] {
@@ -126,12 +151,14 @@ struct AccuracyBenchmark: ParsableCommand {
     return data.train.featureCount == 3072 ? [4000, 1000, 4000] : [1000, 1000, 1000]
   }
 
-  func train(data: DatasetSplit, dataset: String, model: String, setting: String, seed: UInt64, folder: URL) throws -> AccuracyRecord {
+  /// The architecture and training options of `model` under `setting`.
+  func configuration(data: DatasetSplit, dataset: String, model: String, setting: String, seed: UInt64) throws
+    -> (MLPConfiguration, TrainingOptions)
+  {
     var options = setting == "reference" ? TrainingOptions.setPaper : TrainingOptions()
     options.epochs = quick ? 2 : epochs
     options.seed = seed
-    let augmented = augment && dataset == "cifar10"
-    if augmented { options.augmentation = .reference(for: data.train.shape) }
+    if augment && dataset == "cifar10" { options.augmentation = .reference(for: data.train.shape) }
     var config = MLPConfiguration(
       inputSize: data.train.featureCount, hiddenSizes: hidden(for: data), outputSize: data.train.classCount,
       activation: setting == "reference" ? .srelu : .relu, epsilon: quick ? 10 : 20, dropout: setting == "reference" ? 0.3 : 0)
@@ -146,6 +173,12 @@ struct AccuracyBenchmark: ParsableCommand {
     default: throw ValidationError("unknown model \(model)")
     }
     config.imageShape = data.train.shape
+    return (config, options)
+  }
+
+  func train(data: DatasetSplit, dataset: String, model: String, setting: String, seed: UInt64, folder: URL) throws -> AccuracyRecord {
+    let (config, options) = try configuration(data: data, dataset: dataset, model: model, setting: setting, seed: seed)
+    let augmented = options.augmentation != nil
     let network = try config.makeModel(seed: seed)
     let runFolder = folder.appendingPathComponent("\(dataset)-\(model)-\(setting)-seed\(seed)")
     let resuming = FileManager.default.fileExists(atPath: runFolder.appendingPathComponent("resume.safetensors").path)

@@ -54,10 +54,10 @@ enum AccuracyReport {
 
   static func median(_ v: [Double]) -> Double { v.isEmpty ? 0 : v.sorted()[v.count / 2] }
 
-  static func markdown(_ records: [AccuracyRecord], header: String) -> String {
+  static func markdown(_ records: [AccuracyRecord], probes: [ThroughputRecord] = [], header: String) -> String {
     var md = "# sprig-bench accuracy\n\n\(header)\n\n"
-    md += "| dataset | model | settings | seeds | epochs | best test acc. | final test acc. | SET paper | train samples/s | × dense MLP | inference samples/s | median epoch | evolution share | connections | checkpoint | peak RSS |\n"
-    md += "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+    md += "| dataset | model | settings | seeds | epochs | best test acc. | final test acc. | SET paper | train samples/s | × dense MLP | timed together: samples/s, × dense | inference samples/s | median epoch | evolution share | connections | checkpoint | peak RSS |\n"
+    md += "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
     let all = rows(records)
     for row in all {
       let ref = reference[row.dataset]?[row.model].map { String(format: "%.2f %%", $0) } ?? "–"
@@ -71,7 +71,9 @@ enum AccuracyReport {
         all.first { $0.dataset == row.dataset && $0.settings == row.settings && $0.model == "mlp" }
         ?? all.first { $0.dataset == row.dataset && $0.model == "mlp" }
       let ratio = dense.map { String(format: "%.1f×", median(r.map(\.train_samples_per_second)) / median($0.runs.map(\.train_samples_per_second))) } ?? "–"
-      md += "\(ref) | " + String(format: "%.0f | \(ratio) | %.0f | %.2f s | %.1f %% | ", median(r.map(\.train_samples_per_second)),
+      let probe = probes.first { $0.dataset == row.dataset && $0.model == row.model && $0.settings == row.settings }
+      let together = probe.map { p in String(format: "%.0f", p.samples_per_second) + (p.ratio_to_dense.map { String(format: ", %.1f×", $0) } ?? "") } ?? "–"
+      md += "\(ref) | " + String(format: "%.0f | \(ratio) | \(together) | %.0f | %.2f s | %.1f %% | ", median(r.map(\.train_samples_per_second)),
         median(r.map(\.inference_samples_per_second)), median(r.map(\.median_epoch_seconds)), median(r.map(\.evolution_time_share)) * 100)
       md += "\(r[0].connections) | \(r[0].checkpoint_bytes) B | " + String(format: "%.2f GiB |\n", Double(r.map(\.peak_rss_bytes).max() ?? 0) / Double(1 << 30))
     }
@@ -119,13 +121,13 @@ enum AccuracyReport {
     return charts
   }
 
-  static func html(_ records: [AccuracyRecord], header: String) -> String {
+  static func html(_ records: [AccuracyRecord], probes: [ThroughputRecord] = [], header: String) -> String {
     let page = """
       <!DOCTYPE html>
       <html xmlns="http://www.w3.org/1999/xhtml" lang="en"><head><meta charset="utf-8"/><title>sprig-bench accuracy</title>
       <style>body{font-family:sans-serif;max-width:1200px;margin:auto;padding:1em}.plots{display:flex;flex-wrap:wrap;gap:8px}</style>
       </head><body><h1>sprig-bench accuracy</h1><p>\(SVGPlot.escape(header))</p>
-      <pre>\(SVGPlot.escape(markdown(records, header: "")))</pre><div class="plots">
+      <pre>\(SVGPlot.escape(markdown(records, probes: probes, header: "")))</pre><div class="plots">
       """
     return page + charts(records).map(\.svg).joined() + "</div></body></html>\n"
   }
