@@ -70,12 +70,12 @@ static inline float dropout_scale(uint64_t seed, int64_t i, uint32_t keep_thresh
   return (h >> 8) < keep_threshold ? scale : 0.0f;
 }
 
-__attribute__((target_clones("avx2", "default")))
+__attribute__((target_clones("avx512f", "avx2", "default")))
 void sprig_dropout(const float *x, float *y, int64_t n, uint64_t seed, uint32_t keep_threshold, float scale) {
   for (int64_t i = 0; i < n; i++) y[i] = x[i] * dropout_scale(seed, i, keep_threshold, scale);
 }
 
-__attribute__((target_clones("avx2", "default")))
+__attribute__((target_clones("avx512f", "avx2", "default")))
 void sprig_srelu_forward_rows(const float *x, float *y, int64_t batch, int64_t rows,
                               const float *left_threshold, const float *left_slope,
                               const float *right_threshold, const float *right_slope) {
