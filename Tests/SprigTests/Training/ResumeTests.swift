@@ -14,6 +14,7 @@ final class ResumeTests: XCTestCase {
     var o = smallOptions(epochs: 4, seed: 3)
     o.optimizer = .adam
     o.learningRate = 0.01
+    o.augmentation = ImageAugmentation(maxShift: 2)  // its stream must survive the restart too
     return o
   }
 
@@ -92,5 +93,13 @@ final class ResumeTests: XCTestCase {
     XCTAssertThrowsError(try ResumeState(contentsOf: url.appendingPathComponent("model.safetensors"))) { error in
       XCTAssertTrue("\(error)".contains("not a Sprig resume state"), "\(error)")
     }
+  }
+
+  func testAugmentationChangesWhatTheModelSees() throws {
+    var plain = options()
+    plain.augmentation = nil
+    let a = try Trainer(model: model(seed: 0), options: plain).fit(blobSplit(), until: 1)
+    let b = try Trainer(model: model(seed: 0), options: options()).fit(blobSplit(), until: 1)
+    XCTAssertNotEqual(a[0].trainLoss, b[0].trainLoss)
   }
 }
