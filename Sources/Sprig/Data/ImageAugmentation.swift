@@ -43,7 +43,12 @@ public struct ImageAugmentation: Codable, Equatable, Sendable {
       let flip = horizontalFlip && rng.next() & 1 == 1
       transforms.append((dx, dy, flip))
     }
-    scratch = batch.elements
+    // Copy into the reused buffer: assigning the array would share its
+    // storage and make the first write below copy it (an allocation a batch).
+    if scratch.count != batch.count { scratch = [Float](repeating: 0, count: batch.count) }
+    scratch.withUnsafeMutableBufferPointer { s in
+      batch.elements.withUnsafeBufferPointer { s.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
+    }
     scratch.withUnsafeBufferPointer { source in
       batch.elements.withUnsafeMutableBufferPointer { out in
         for (j, t) in transforms.enumerated() where t.dx != 0 || t.dy != 0 || t.flip {
