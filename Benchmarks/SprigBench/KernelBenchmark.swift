@@ -46,7 +46,7 @@ struct KernelBenchmark: ParsableCommand {
     let densityList: [Double] = try parse(densities) { Double($0).map { $0 / 100 } }
     let threadList: [Int] = try parse(threads) { Int($0) }
     print("sprig-bench kernels — \(Machine.header), batch \(batch)")
-    print("op        engine     shape          density thr   ms/op   GFLOP/s  vs dense  bytes/conn")
+    print("op             engine     shape          density thr   ms/op   GFLOP/s  vs dense  bytes/conn")
     var records: [KernelRecord] = []
     for (nIn, nOut) in shapeList {
       for density in densityList {
@@ -71,10 +71,16 @@ struct KernelBenchmark: ParsableCommand {
           Parallel.threadCount = t
           let yDense = Matrix(rows: nOut, columns: batch)
           let denseForward = Timing.median { BLAS.gemm(dense, x, into: yDense) }
-          let ops: [(String, () -> Void)] = [
-            ("forward", { SparseKernels.multiply(pattern, values: w.values, x, into: y) }),
-            ("backward", { SparseKernels.multiply(tPattern, values: w.values, valuePositions: tSource, dY, into: dX) }),
-            ("sddmm", { SparseKernels.sampledProduct(pattern, dY, x, into: &gradient) }),
+          // The fused backward does the work of backward and SDDMM in one pass.
+          let ops: [(String, Double, () -> Void)] = [
+            ("forward", flops, { SparseKernels.multiply(pattern, values: w.values, x, into: y) }),
+            ("backward", flops, { SparseKernels.multiply(tPattern, values: w.values, valuePositions: tSource, dY, into: dX) }),
+            ("sddmm", flops, { SparseKernels.sampledProduct(pattern, dY, x, into: &gradient) }),
+            ("fused-backward", 2 * flops, {
+              SparseKernels.backward(
+                transposed: tPattern, values: w.values, valuePositions: tSource, dY, x, inputGradient: dX,
+                weightGradient: &gradient)
+            }),
           ]
           func add(_ op: String, _ engine: String, _ seconds: Double, _ work: Double, bytes: Double? = nil) {
             let r = KernelRecord(
@@ -83,13 +89,13 @@ struct KernelBenchmark: ParsableCommand {
               bytes_per_connection: bytes)
             records.append(r)
             print(
-              "\(op.padding(toLength: 9, withPad: " ", startingAt: 0)) \(engine.padding(toLength: 10, withPad: " ", startingAt: 0)) "
+              "\(op.padding(toLength: 14, withPad: " ", startingAt: 0)) \(engine.padding(toLength: 10, withPad: " ", startingAt: 0)) "
                 + "\("\(nIn)→\(nOut)".padding(toLength: 14, withPad: " ", startingAt: 0))"
                 + String(format: " %6.1f%% %3d %8.3f %8.1f %8.2fx", density * 100, t, seconds * 1e3, r.gflops, r.speedup_vs_dense!)
                 + (bytes.map { String(format: " %9.1f", $0) } ?? ""))
           }
           add("forward", "dense", denseForward, denseFlops)
-          for (op, body) in ops { add(op, "sprig", Timing.median(body), flops, bytes: bytes) }
+          for (op, work, body) in ops { add(op, "sprig", Timing.median(body), work, bytes: bytes) }
           if !noGraphblas {
             // GraphBLAS as a layer would use it: CSR import of W, full activations in and out.
             let gy = Matrix(rows: 0, columns: 0)
@@ -115,7 +121,7 @@ struct KernelBenchmark: ParsableCommand {
           seconds: rewire, gflops: 0, bytes_per_connection: bytes)
         r.ns_per_connection = rewire / Double(max(pattern.nonzeroCount, 1)) * 1e9
         records.append(r)
-        print(String(format: "rewire    sprig      %@ %6.1f%%   1 %8.3f   %.1f ns/connection", "\(nIn)→\(nOut)".padding(toLength: 14, withPad: " ", startingAt: 0), density * 100, rewire * 1e3, r.ns_per_connection!))
+        print(String(format: "rewire         sprig      %@ %6.1f%%   1 %8.3f   %.1f ns/connection", "\(nIn)→\(nOut)".padding(toLength: 14, withPad: " ", startingAt: 0), density * 100, rewire * 1e3, r.ns_per_connection!))
       }
     }
     if let json {
@@ -145,16 +151,21 @@ struct KernelBenchmark: ParsableCommand {
     var g = [Float](repeating: 0, count: w.nonzeroCount)
     SparseKernels.sampledProduct(w.pattern, dY, x, into: &g)
     // The dense gradient would be n_out × n_in: check a sample of entries directly.
-    var expected: [Float] = [], got: [Float] = []
-    for k in stride(from: 0, to: w.nonzeroCount, by: max(1, w.nonzeroCount / 2000)) {
+    let sample = Array(stride(from: 0, to: w.nonzeroCount, by: max(1, w.nonzeroCount / 2000)))
+    let expected: [Float] = sample.map { k in
       let i = w.pattern.rowPointers.lastIndex { Int($0) <= k }!
       let j = Int(w.pattern.columnIndices[k])
       var s: Float = 0
       for b in 0..<x.columns { s += dY[i, b] * x[j, b] }
-      expected.append(s)
-      got.append(g[k])
+      return s
     }
-    try check("sddmm", got, expected)
+    try check("sddmm", sample.map { g[$0] }, expected)
+    var fused = [Float](repeating: .nan, count: w.nonzeroCount)
+    let fusedX = Matrix(rows: 0, columns: 0)
+    SparseKernels.backward(
+      transposed: tPattern, values: w.values, valuePositions: tSource, dY, x, inputGradient: fusedX, weightGradient: &fused)
+    try check("fused-backward (dX)", fusedX.elements, refX.elements)
+    try check("fused-backward (dW)", sample.map { fused[$0] }, expected)
   }
 
   static func check(_ op: String, _ a: [Float], _ b: [Float]) throws {

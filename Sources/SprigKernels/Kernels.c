@@ -170,41 +170,40 @@ sprig_isa sprig_kernels_force_isa(sprig_isa isa) {
   return (sprig_isa)active_isa;
 }
 
+// Calls the variant of `fn` for the instruction set in force.
+#ifdef SPRIG_HAVE_X86
+#define SPRIG_DISPATCH(fn, ...)                                                \
+  switch (sprig_kernels_active_isa()) {                                        \
+  case SPRIG_ISA_AVX512: fn##_avx512(__VA_ARGS__); return;                     \
+  case SPRIG_ISA_AVX2: fn##_avx2(__VA_ARGS__); return;                         \
+  default: fn##_generic(__VA_ARGS__); return;                                  \
+  }
+#else
+#define SPRIG_DISPATCH(fn, ...) fn##_generic(__VA_ARGS__)
+#endif
+
 void sprig_spmm_rows(const int32_t *row_ptr, const int32_t *col_idx,
                      const int32_t *value_index, const float *values,
                      const float *bias, const float *x, int64_t ldx,
                      float *y, int64_t ldy, int64_t batch,
                      int64_t row_begin, int64_t row_end) {
-  switch (sprig_kernels_active_isa()) {
-#ifdef SPRIG_HAVE_X86
-  case SPRIG_ISA_AVX512:
-    spmm_rows_avx512(row_ptr, col_idx, value_index, values, bias, x, ldx, y, ldy, batch, row_begin, row_end);
-    return;
-  case SPRIG_ISA_AVX2:
-    spmm_rows_avx2(row_ptr, col_idx, value_index, values, bias, x, ldx, y, ldy, batch, row_begin, row_end);
-    return;
-#endif
-  default:
-    spmm_rows_generic(row_ptr, col_idx, value_index, values, bias, x, ldx, y, ldy, batch, row_begin, row_end);
-  }
+  SPRIG_DISPATCH(spmm_rows, row_ptr, col_idx, value_index, values, bias, x, ldx, y, ldy, batch, row_begin, row_end);
 }
 
 void sprig_sddmm_rows(const int32_t *row_ptr, const int32_t *col_idx,
                       const float *dy, int64_t lddy, const float *x,
                       int64_t ldx, float *gradient, int64_t batch,
                       int64_t row_begin, int64_t row_end) {
-  switch (sprig_kernels_active_isa()) {
-#ifdef SPRIG_HAVE_X86
-  case SPRIG_ISA_AVX512:
-    sddmm_rows_avx512(row_ptr, col_idx, dy, lddy, x, ldx, gradient, batch, row_begin, row_end);
-    return;
-  case SPRIG_ISA_AVX2:
-    sddmm_rows_avx2(row_ptr, col_idx, dy, lddy, x, ldx, gradient, batch, row_begin, row_end);
-    return;
-#endif
-  default:
-    sddmm_rows_generic(row_ptr, col_idx, dy, lddy, x, ldx, gradient, batch, row_begin, row_end);
-  }
+  SPRIG_DISPATCH(sddmm_rows, row_ptr, col_idx, dy, lddy, x, ldx, gradient, batch, row_begin, row_end);
+}
+
+void sprig_backward_rows(const int32_t *row_ptr, const int32_t *col_idx,
+                         const int32_t *value_index, const float *values,
+                         const float *dy, int64_t lddy, const float *x, int64_t ldx,
+                         float *dx, int64_t lddx, float *gradient, int64_t batch,
+                         int64_t row_begin, int64_t row_end) {
+  SPRIG_DISPATCH(backward_rows, row_ptr, col_idx, value_index, values, dy, lddy, x, ldx, dx, lddx, gradient,
+                 batch, row_begin, row_end);
 }
 
 void sprig_row_sums(const float *dy, int64_t lddy, float *out, int64_t batch,

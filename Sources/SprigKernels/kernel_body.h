@@ -182,6 +182,110 @@ static void SPRIG_NAME(sddmm_rows_)(const int32_t *row_ptr, const int32_t *col_i
   }
 }
 
+
+// The backward through Wᵀ's pattern in one pass. For input j (a row of Wᵀ)
+// and each connection k from j to output i_k:
+//   dX[j, :] += w[vi[k]] · dY[i_k, :]     and     G[vi[k]] = dot(dY[i_k, :], X[j, :]).
+// Both read the same random row dY[i_k, :], so one pass streams half the
+// rows that a separate backward and SDDMM would; X[j, :] and the dX
+// accumulators stay in registers. `first` is 0 for the batch tiles after
+// the first, whose dot products add to G.
+static inline __attribute__((always_inline)) void SPRIG_NAME(backward_tile_)(
+    const int32_t *col_idx, const int32_t *value_index, const float *values, int32_t k0, int32_t k1,
+    const float *dy, int64_t lddy, const float *xr, float *dxr, float *gradient, int first, const int tile) {
+  vecw xv[SPRIG_TILE / SPRIG_W], acc[SPRIG_TILE / SPRIG_W];
+  for (int t = 0; t < tile / SPRIG_W; t++) {
+    xv[t] = loadw(xr + SPRIG_W * t);
+    acc[t] = splatw(0);
+  }
+  int32_t k = k0;
+  // Four connections at a time: four independent dot-product chains, and
+  // one shuffle tree sums them.
+  for (; k + 4 <= k1; k += 4) {
+    if (prefetch_distance > 0) {
+      for (int j = 0; j < 4 && k + prefetch_distance + j < k1; j++) {
+        const char *next = (const char *)(dy + (int64_t)col_idx[k + prefetch_distance + j] * lddy);
+        for (int line = 0; line < tile * 4; line += 64) __builtin_prefetch(next + line);
+      }
+    }
+    const float *d[4];
+    int32_t p[4];
+    float w[4];
+    vecw s[4];
+    for (int j = 0; j < 4; j++) {
+      d[j] = dy + (int64_t)col_idx[k + j] * lddy;
+      p[j] = value_index[k + j];
+      w[j] = values[p[j]];
+      s[j] = splatw(0);
+    }
+    for (int t = 0; t < tile / SPRIG_W; t++) {
+      for (int j = 0; j < 4; j++) {
+        const vecw e = loadw(d[j] + SPRIG_W * t);
+        acc[t] += w[j] * e;
+        s[j] += e * xv[t];
+      }
+    }
+    const v4f g = hsum4w(s[0], s[1], s[2], s[3]);
+    for (int j = 0; j < 4; j++) gradient[p[j]] = (first ? 0.0f : gradient[p[j]]) + g[j];
+  }
+  for (; k < k1; k++) {
+    const float *d0 = dy + (int64_t)col_idx[k] * lddy;
+    const int32_t p0 = value_index[k];
+    const float w0 = values[p0];
+    vecw s0 = splatw(0);
+    for (int t = 0; t < tile / SPRIG_W; t++) {
+      const vecw e = loadw(d0 + SPRIG_W * t);
+      acc[t] += w0 * e;
+      s0 += e * xv[t];
+    }
+    const vecw z = splatw(0);
+    gradient[p0] = (first ? 0.0f : gradient[p0]) + hsum4w(s0, z, z, z)[0];
+  }
+  for (int t = 0; t < tile / SPRIG_W; t++) storew(dxr + SPRIG_W * t, acc[t]);
+}
+
+#define SPRIG_BACKWARD_TILE(width)                                                                   \
+  do {                                                                                               \
+    SPRIG_NAME(backward_tile_)(col_idx, value_index, values, k0, k1, dy + b, lddy, xr + b, dxr + b, \
+                               gradient, first, width);                                              \
+    b += width;                                                                                      \
+    first = 0;                                                                                       \
+  } while (0)
+
+static void SPRIG_NAME(backward_rows_)(const int32_t *row_ptr, const int32_t *col_idx,
+                                       const int32_t *value_index, const float *values,
+                                       const float *dy, int64_t lddy, const float *x, int64_t ldx,
+                                       float *dx, int64_t lddx, float *gradient, int64_t batch,
+                                       int64_t row_begin, int64_t row_end) {
+  for (int64_t r = row_begin; r < row_end; r++) {
+    const int32_t k0 = row_ptr[r], k1 = row_ptr[r + 1];
+    const float *xr = x + r * ldx;
+    float *dxr = dx + r * lddx;
+    int64_t b = 0;
+    int first = 1;
+    while (b + SPRIG_TILE <= batch) SPRIG_BACKWARD_TILE(SPRIG_TILE);
+    // Narrower vector tiles for the rest of a batch that is not a multiple of the tile.
+    if (SPRIG_TILE > 64 && b + 64 <= batch) SPRIG_BACKWARD_TILE(64);
+    if (SPRIG_TILE > 32 && b + 32 <= batch) SPRIG_BACKWARD_TILE(32);
+    if (SPRIG_TILE > 16 && 16 >= SPRIG_W && b + 16 <= batch) SPRIG_BACKWARD_TILE(16);
+    if (SPRIG_TILE > 8 && 8 >= SPRIG_W && b + 8 <= batch) SPRIG_BACKWARD_TILE(8);
+    if (b == batch) continue;
+    for (int64_t c = b; c < batch; c++) dxr[c] = 0;
+    for (int32_t k = k0; k < k1; k++) {
+      const float *d0 = dy + (int64_t)col_idx[k] * lddy;
+      const int32_t p0 = value_index[k];
+      const float w0 = values[p0];
+      float s = 0;
+      for (int64_t c = b; c < batch; c++) {
+        dxr[c] += w0 * d0[c];
+        s += d0[c] * xr[c];
+      }
+      gradient[p0] = (first ? 0.0f : gradient[p0]) + s;
+    }
+  }
+}
+
+#undef SPRIG_BACKWARD_TILE
 #undef SPRIG_NAME
 #undef SPRIG_CAT
 #undef SPRIG_CAT2

@@ -94,10 +94,13 @@ public final class SparseLinear: Layer {
     input = nil
     switch backend {
     case .sprig:
-      SparseKernels.sampledProduct(pattern, dY, x, into: &weight.gradient)  // dW = (dY·Xᵀ) ∘ pattern
-      guard needsInputGradient else { return noGradient }
-      SparseKernels.multiply(  // dX = Wᵀ·dY
-        transposedPattern, values: weight.value, valuePositions: transposedSource, dY, into: inputGradient)
+      guard needsInputGradient else {
+        SparseKernels.sampledProduct(pattern, dY, x, into: &weight.gradient)  // dW = (dY·Xᵀ) ∘ pattern
+        return noGradient
+      }
+      SparseKernels.backward(  // dX = Wᵀ·dY and dW = (dY·Xᵀ) ∘ pattern, one pass over Wᵀ
+        transposed: transposedPattern, values: weight.value, valuePositions: transposedSource, dY, x,
+        inputGradient: inputGradient, weightGradient: &weight.gradient)
     case .graphBLAS:
       try! GraphBLASKernels.sampledProduct(pattern, dY, x, into: &weight.gradient)
       guard needsInputGradient else { return noGradient }

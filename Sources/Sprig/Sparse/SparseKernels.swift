@@ -115,6 +115,50 @@ public enum SparseKernels {
     }
   }
 
+  /// The backward of `Y = W·X` in one pass: `dX = Wᵀ·dY` into `dX`
+  /// (reshaped to `x`'s shape) and the weight gradient sampled on W's
+  /// pattern into `gradient` (in W's CSR order), given Wᵀ's pattern
+  /// `transposed` whose entry `k` reads `values[valuePositions[k]]`.
+  ///
+  /// Each connection's row of `dY` feeds both products, so this streams
+  /// half the rows of ``multiply(_:values:valuePositions:bias:_:into:)``
+  /// followed by ``sampledProduct(_:_:_:into:)``.
+  public static func backward(
+    transposed: SparsityPattern, values: [Float], valuePositions: [Int32],
+    _ dY: Matrix, _ x: Matrix, inputGradient dX: Matrix, weightGradient gradient: inout [Float]
+  ) {
+    precondition(
+      x.rows == transposed.rows && dY.rows == transposed.columns && dY.columns == x.columns,
+      "backward: shapes \(dY.rows)×\(dY.columns), \(x.rows)×\(x.columns) against a \(transposed.columns)×\(transposed.rows) pattern")
+    precondition(gradient.count == transposed.nonzeroCount && valuePositions.count == transposed.nonzeroCount)
+    let batch = x.columns
+    dX.reshape(rows: x.rows, columns: batch)
+    let minRows = minimumRows(nonzeros: 2 * transposed.nonzeroCount, rows: transposed.rows, batch: batch)
+    transposed.rowPointers.withUnsafeBufferPointer { rp in
+      transposed.columnIndices.withUnsafeBufferPointer { ci in
+        valuePositions.withUnsafeBufferPointer { vp in
+          values.withUnsafeBufferPointer { v in
+            dY.elements.withUnsafeBufferPointer { pd in
+              x.elements.withUnsafeBufferPointer { px in
+                dX.elements.withUnsafeMutableBufferPointer { pdx in
+                  gradient.withUnsafeMutableBufferPointer { pg in
+                    let (rpB, ciB, vpB, vB) = (rp.baseAddress, ci.baseAddress, vp.baseAddress, v.baseAddress)
+                    let (dB, xB, dxB, gB) = (pd.baseAddress, px.baseAddress, pdx.baseAddress, pg.baseAddress)
+                    Parallel.forEachChunk(of: transposed.rows, minimumChunk: minRows) { range in
+                      sprig_backward_rows(
+                        rpB, ciB, vpB, vB, dB, Int64(batch), xB, Int64(batch), dxB, Int64(batch), gB, Int64(batch),
+                        Int64(range.lowerBound), Int64(range.upperBound))
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
   /// `sums[i] = Σ_b dY[i, b]`: the bias gradient of feature-major outputs.
   public static func rowSums(_ dY: Matrix, into sums: inout [Float]) {
     precondition(sums.count == dY.rows)

@@ -48,6 +48,17 @@ void sprig_sddmm_rows(const int32_t *row_ptr, const int32_t *col_idx,
                       int64_t ldx, float *gradient, int64_t batch,
                       int64_t row_begin, int64_t row_end);
 
+/// The backward of Y = W·X in one pass over Wᵀ's pattern (`row_ptr`,
+/// `col_idx` of Wᵀ; `value_index` maps each entry to its position in W's
+/// `values` and `gradient`): for rows j in [row_begin, row_end),
+/// dX[j, :] = sum_k W[i_k, j] * DY[i_k, :] and G[value_index[k]] =
+/// dot(DY[i_k, :], X[j, :]) for each entry k = (j, i_k).
+void sprig_backward_rows(const int32_t *row_ptr, const int32_t *col_idx,
+                         const int32_t *value_index, const float *values,
+                         const float *dy, int64_t lddy, const float *x, int64_t ldx,
+                         float *dx, int64_t lddx, float *gradient, int64_t batch,
+                         int64_t row_begin, int64_t row_end);
+
 /// out[r] = sum_b DY[r, b] for rows r in [row_begin, row_end): the bias gradient.
 void sprig_row_sums(const float *dy, int64_t lddy, float *out, int64_t batch,
                     int64_t row_begin, int64_t row_end);

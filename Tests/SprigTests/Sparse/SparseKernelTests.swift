@@ -103,6 +103,35 @@ final class SparseKernelTests: XCTestCase {
     }
   }
 
+  func testFusedBackwardEqualsDenseInputGradientAndMaskedWeightGradient() {
+    forEachInstructionSet { isa in
+      for (s, shape) in shapes.enumerated() {
+        let w = randomCSR(rows: shape.rows, columns: shape.columns, density: 0.35, seed: UInt64(s) + 30)
+        let (t, source) = w.pattern.transposed()
+        for batch in batches + [8, 24, 48, 96, 200] {
+          let dY = randomMatrix(rows: shape.rows, columns: batch, seed: UInt64(batch) + 7)
+          let x = randomMatrix(rows: shape.columns, columns: batch, seed: UInt64(batch) + 8)
+          let dX = Matrix(rows: 0, columns: 0)
+          var g = [Float](repeating: .nan, count: w.nonzeroCount)
+          SparseKernels.backward(
+            transposed: t, values: w.values, valuePositions: source, dY, x, inputGradient: dX, weightGradient: &g)
+          let expectedDX = Matrix(rows: shape.columns, columns: batch)
+          BLAS.gemm(w.dense(), transposeA: true, dY, into: expectedDX)
+          assertClose(dX, expectedDX, "dX \(isa) \(shape) batch \(batch)")
+          let full = Matrix(rows: shape.rows, columns: shape.columns)
+          BLAS.gemm(dY, x, transposeB: true, into: full)
+          var k = 0
+          for i in 0..<shape.rows {
+            for j in w.pattern.columns(ofRow: i) {
+              XCTAssertEqual(g[k], full[i, Int(j)], accuracy: 1e-4 * max(1, abs(full[i, Int(j)])), "dW \(isa) \(shape) batch \(batch)")
+              k += 1
+            }
+          }
+        }
+      }
+    }
+  }
+
   func testKernelsAgreeWhenSplitAcrossThreads() {
     let keep = Parallel.threadCount
     defer { Parallel.threadCount = keep }
