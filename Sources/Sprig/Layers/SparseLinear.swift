@@ -94,13 +94,20 @@ public final class SparseLinear: Layer {
     input = nil
     switch backend {
     case .sprig:
-      guard needsInputGradient else {
-        SparseKernels.sampledProduct(pattern, dY, x, into: &weight.gradient)  // dW = (dY·Xᵀ) ∘ pattern
-        return noGradient
+      // One thread: dX = Wᵀ·dY and dW = (dY·Xᵀ) ∘ pattern fused in one pass
+      // over Wᵀ. With more, the fused kernel's scattered gradient writes
+      // would put every cache line of the gradient in both threads' hands,
+      // so the products run apart, each split by its own rows.
+      if needsInputGradient && Parallel.threadCount == 1 {
+        SparseKernels.backward(
+          transposed: transposedPattern, values: weight.value, valuePositions: transposedSource, dY, x,
+          inputGradient: inputGradient, weightGradient: &weight.gradient)
+        return inputGradient
       }
-      SparseKernels.backward(  // dX = Wᵀ·dY and dW = (dY·Xᵀ) ∘ pattern, one pass over Wᵀ
-        transposed: transposedPattern, values: weight.value, valuePositions: transposedSource, dY, x,
-        inputGradient: inputGradient, weightGradient: &weight.gradient)
+      SparseKernels.sampledProduct(pattern, dY, x, into: &weight.gradient)  // dW = (dY·Xᵀ) ∘ pattern
+      guard needsInputGradient else { return noGradient }
+      SparseKernels.multiply(  // dX = Wᵀ·dY
+        transposedPattern, values: weight.value, valuePositions: transposedSource, dY, into: inputGradient)
     case .graphBLAS:
       try! GraphBLASKernels.sampledProduct(pattern, dY, x, into: &weight.gradient)
       guard needsInputGradient else { return noGradient }

@@ -59,6 +59,16 @@ void sprig_backward_rows(const int32_t *row_ptr, const int32_t *col_idx,
                          float *dx, int64_t lddx, float *gradient, int64_t batch,
                          int64_t row_begin, int64_t row_end);
 
+/// A task of a parallel loop: `index` in [0, count).
+typedef void (*sprig_task_fn)(void *context, int64_t index);
+
+/// Runs fn(context, i) for every i in [0, count) on up to `threads` threads,
+/// the caller's included, and returns when all are done. Workers spin
+/// briefly between loops (`SPRIG_SPIN_MICROSECONDS`, default 200) so that
+/// the many short kernels of a training step do not each pay a thread
+/// wake-up. A loop started while another runs runs on its caller alone.
+void sprig_parallel_for(int64_t count, int threads, sprig_task_fn fn, void *context);
+
 /// out[r] = sum_b DY[r, b] for rows r in [row_begin, row_end): the bias gradient.
 void sprig_row_sums(const float *dy, int64_t lddy, float *out, int64_t batch,
                     int64_t row_begin, int64_t row_end);

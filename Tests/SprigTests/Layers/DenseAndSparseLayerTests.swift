@@ -9,6 +9,19 @@ final class SparseLinearTests: XCTestCase {
     checkLayerGradients(layer, input: randomMatrix(rows: 9, columns: 5, seed: 3))
   }
 
+  /// One thread takes the fused backward (dX and dW in one pass over Wᵀ),
+  /// more take the separate kernels: both must be the layer's gradient.
+  func testBackwardMatchesFiniteDifferencesOnOneAndTwoThreads() {
+    let keep = Parallel.threadCount
+    defer { Parallel.threadCount = keep }
+    for threads in [1, 2] {
+      Parallel.threadCount = threads
+      var g = SeededGenerator(seed: 4)
+      let layer = SparseLinear(pattern: randomPattern(rows: 40, columns: 30, density: 0.3, seed: 5), using: &g)
+      checkLayerGradients(layer, input: randomMatrix(rows: 30, columns: 19, seed: 6))
+    }
+  }
+
   func testForwardEqualsDenseLayerWithSameWeights() throws {
     var g = SeededGenerator(seed: 4)
     let sparse = SparseLinear(inputSize: 30, outputSize: 20, epsilon: 3, using: &g)
