@@ -39,6 +39,8 @@ public final class SReLU: Layer {
   public var parameters: [Parameter] { [leftThreshold, leftSlope, rightThreshold, rightSlope] }
   public var name: String { "SReLU \(inputSize)" }
   private let core = ElementwiseCore()
+  /// The backward's per-unit branch sums, kept between steps.
+  private var sums: [Float] = []
 
   /// An SReLU over `size` features, every unit starting from the given
   /// values (defaults: a leaky ReLU, see the type's documentation).
@@ -72,9 +74,9 @@ public final class SReLU: Layer {
     // Per unit it sums dy and dy·x over each outer branch; the parameter
     // gradients follow: ∂L/∂tʳ = (1 − aʳ)·Σʳdy, ∂L/∂aʳ = Σʳdy·x − tʳ·Σʳdy
     // (and the same on the left).
-    let sums = ElementwiseKernels.sreluBackward(
+    ElementwiseKernels.sreluBackward(
       x: x, dY: dY, into: dX, leftThreshold: leftThreshold.value, leftSlope: leftSlope.value,
-      rightThreshold: rightThreshold.value, rightSlope: rightSlope.value)
+      rightThreshold: rightThreshold.value, rightSlope: rightSlope.value, sums: &sums)
     for i in 0..<inputSize {
       rightThreshold.gradient[i] = (1 - rightSlope.value[i]) * sums[4 * i]
       rightSlope.gradient[i] = sums[4 * i + 1] - rightThreshold.value[i] * sums[4 * i]

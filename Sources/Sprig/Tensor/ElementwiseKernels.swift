@@ -4,15 +4,16 @@ import SprigKernels
 /// Elementwise layer kernels written in C (see `Activations.c` for why).
 enum ElementwiseKernels {
   /// SReLU's backward over a features × batch input `x` and output gradient
-  /// `dY`: writes `dX` (when given) and returns, per unit, the four sums
-  /// (Σʳdy, Σʳdy·x, Σˡdy, Σˡdy·x) over the right and left outer branches.
+  /// `dY`: writes `dX` (when given) and, per unit, the four sums
+  /// (Σʳdy, Σʳdy·x, Σˡdy, Σˡdy·x) over the right and left outer branches
+  /// into `sums` (4 per unit, reused between steps).
   static func sreluBackward(
     x: Matrix, dY: Matrix, into dX: Matrix?, leftThreshold: [Float], leftSlope: [Float], rightThreshold: [Float],
-    rightSlope: [Float]
-  ) -> [Float] {
+    rightSlope: [Float], sums: inout [Float]
+  ) {
     let rows = x.rows, batch = x.columns
     precondition(dY.rows == rows && dY.columns == batch && leftThreshold.count == rows)
-    var sums = [Float](repeating: 0, count: 4 * rows)
+    if sums.count != 4 * rows { sums = [Float](repeating: 0, count: 4 * rows) }
     x.elements.withUnsafeBufferPointer { xs in
       dY.elements.withUnsafeBufferPointer { dys in
         sums.withUnsafeMutableBufferPointer { s in
@@ -31,7 +32,6 @@ enum ElementwiseKernels {
         }
       }
     }
-    return sums
   }
 
   /// Inverted dropout of `x` into `y`: each element kept with probability
