@@ -68,6 +68,7 @@ struct AccuracyBenchmark: ParsableCommand {
     let seedList = quick ? [UInt64(0)] : seeds.split(separator: ",").compactMap { UInt64($0) }
     let settingList = settings == "both" ? ["reference", "sprig"] : [settings]
     print("sprig-bench accuracy — \(Machine.header), \(Parallel.threadCount) threads")
+    Machine.warnAboutSetup()
     for datasetName in datasets.split(separator: ",").map(String.init) where !reportOnly {
       guard let name = DatasetName(rawValue: datasetName) else { throw ValidationError("unknown dataset \(datasetName)") }
       var data: DatasetSplit

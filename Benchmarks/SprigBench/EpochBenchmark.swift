@@ -36,6 +36,7 @@ struct EpochBenchmark: ParsableCommand {
     data.normalize(.standardize)
     let sizes = hidden.split(separator: ",").compactMap { Int($0) }
     print("sprig-bench epoch — \(Machine.header), \(Parallel.threadCount) threads, \(data.name) \(data.train.count) samples, hidden \(sizes)")
+    Machine.warnAboutSetup()
     var records: [EpochRecord] = []
     for engine in engines.split(separator: ",").map(String.init) {
       let config = MLPConfiguration(

@@ -46,6 +46,7 @@ struct KernelBenchmark: ParsableCommand {
     let densityList: [Double] = try parse(densities) { Double($0).map { $0 / 100 } }
     let threadList: [Int] = try parse(threads) { Int($0) }
     print("sprig-bench kernels — \(Machine.header), batch \(batch)")
+    Machine.warnAboutSetup()
     print("op             engine     shape          density thr   ms/op   GFLOP/s  vs dense  bytes/conn")
     var records: [KernelRecord] = []
     for (nIn, nOut) in shapeList {

@@ -60,6 +60,12 @@ enum Machine {
     return out.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "unknown" : out.trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
+  /// Prints, to standard error, what would make this machine's figures
+  /// misleading (OpenBLAS on the wrong kernels halves every dense figure).
+  static func warnAboutSetup() {
+    if let warning = BLAS.coreMismatchWarning { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+  }
+
   static var header: String {
     "\(cpuModel), \(cores) cores, kernels \(SparseKernels.instructionSet.rawValue), Sprig \(Sprig.version), "
       + "GraphBLAS \(GraphBLASMatrix.libraryVersion), \(BLAS.libraryVersion), \(Date().formatted(.iso8601))"

@@ -130,6 +130,9 @@ struct Train: ParsableCommand {
   func run() throws {
     if resume && output == nil { throw ValidationError("--resume needs --out FOLDER: the run folder to go on with.") }
     if let threads { Parallel.threadCount = threads }
+    if dense, let warning = BLAS.coreMismatchWarning {
+      FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+    }
     var (options, activation, dropout) = trainingOptions()
     let datasetName = data.dataset ?? .fashionMNIST
     var split = try data.load(fallback: datasetName)

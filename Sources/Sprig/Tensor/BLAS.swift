@@ -77,6 +77,28 @@ public enum BLAS {
     return "\(version) (\(core))"
   }
 
+  /// OpenBLAS's kernel cores that use AVX-512 (the rest use AVX2 or less).
+  static let avx512Cores: Set<String> = ["SkylakeX", "Cooperlake", "SapphireRapids"]
+
+  /// A warning when OpenBLAS runs AVX2 kernels on a CPU with AVX-512, or
+  /// `nil` when its core fits the CPU.
+  ///
+  /// OpenBLAS 0.3.21 does not know AMD Zen 5 and on it picks Haswell or
+  /// Cooperlake from run to run (seen: sgemm 105 vs 205 GFLOP/s on one core),
+  /// so dense layers, and every sparse-to-dense ratio, would depend on a
+  /// coin flip. OpenBLAS chooses its core when it loads, before Sprig runs,
+  /// so only the environment can fix it.
+  public static var coreMismatchWarning: String? {
+    warning(core: openblas_get_corename().map { String(cString: $0) } ?? "?",
+            cpuHasAVX512: SparseKernels.detectedInstructionSet == .avx512)
+  }
+
+  static func warning(core: String, cpuHasAVX512: Bool) -> String? {
+    guard cpuHasAVX512, !avx512Cores.contains(core) else { return nil }
+    return "OpenBLAS runs its \(core) (AVX2) kernels on this AVX-512 CPU, about half the dense speed: "
+      + "run with OPENBLAS_CORETYPE=SkylakeX in the environment."
+  }
+
   /// Sets OpenBLAS's own thread count (Sprig's ``Parallel/threadCount`` calls it).
   static func setThreads(_ n: Int) {
     threadsAllowed = n
