@@ -25,7 +25,7 @@ public final class Matrix {
     precondition(rows >= 0 && columns >= 0, "Matrix dimensions must be non-negative")
     self.rows = rows
     self.columns = columns
-    self.elements = [Float](repeating: value, count: rows * columns)
+    self.elements = HugePages.floats(count: rows * columns, repeating: value)
   }
 
   /// A `rows × columns` matrix over `elements` in row-major order.
@@ -57,7 +57,7 @@ public final class Matrix {
   /// are unspecified afterwards.
   public func reshape(rows: Int, columns: Int) {
     if rows * columns != elements.count {
-      elements = [Float](repeating: 0, count: rows * columns)
+      elements = HugePages.floats(count: rows * columns, repeating: 0)
     }
     self.rows = rows
     self.columns = columns
