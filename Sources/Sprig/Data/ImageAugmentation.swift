@@ -49,17 +49,31 @@ public struct ImageAugmentation: Codable, Equatable, Sendable {
     scratch.withUnsafeMutableBufferPointer { s in
       batch.elements.withUnsafeBufferPointer { s.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
     }
+    // Each sample's source row for every output row, and source column for
+    // every output column (untransformed samples map to themselves).
+    var sourceIndex = [Int32](repeating: 0, count: (h + w) * n)
+    for (j, t) in transforms.enumerated() {
+      for y in 0..<h { sourceIndex[y * n + j] = Int32(min(max(y - t.dy, 0), h - 1)) }
+      for x in 0..<w {
+        let mirrored = t.flip ? w - 1 - x : x
+        sourceIndex[(h + x) * n + j] = Int32(min(max(mirrored - t.dx, 0), w - 1))
+      }
+    }
+    // Output feature outer, samples inner: the writes are contiguous and
+    // every read falls within a few image rows of the output feature, so
+    // the batch streams through the cache once (sample-outer loops strided
+    // by the batch width and missed the cache on every pixel).
     scratch.withUnsafeBufferPointer { source in
       batch.elements.withUnsafeMutableBufferPointer { out in
-        for (j, t) in transforms.enumerated() where t.dx != 0 || t.dy != 0 || t.flip {
+        sourceIndex.withUnsafeBufferPointer { map in
           for c in 0..<shape.channels {
             for y in 0..<h {
-              let sy = min(max(y - t.dy, 0), h - 1)
-              let rowIn = (c * h + sy) * w, rowOut = (c * h + y) * w
               for x in 0..<w {
-                let mirrored = t.flip ? w - 1 - x : x
-                let sx = min(max(mirrored - t.dx, 0), w - 1)
-                out[(rowOut + x) * n + j] = source[(rowIn + sx) * n + j]
+                let base = ((c * h + y) * w + x) * n
+                for j in 0..<n {
+                  let sy = Int(map[y * n + j]), sx = Int(map[(h + x) * n + j])
+                  out[base + j] = source[((c * h + sy) * w + sx) * n + j]
+                }
               }
             }
           }
