@@ -28,44 +28,47 @@ public struct ImageAugmentation: Codable, Equatable, Sendable {
     ImageAugmentation(maxShift: max(1, (shape.width + 5) / 10), horizontalFlip: true)
   }
 
+  /// Buffers ``apply(to:shape:scratch:using:)`` reuses between batches, so
+  /// augmenting allocates nothing once the batch size is steady.
+  public struct Scratch {
+    var images: [Float] = []
+    /// Per sample (innermost), the source row of every output row, then the
+    /// source column of every output column.
+    var sourceIndex: [Int32] = []
+    public init() {}
+  }
+
   /// Augments `batch` (features × samples, each column one image of `shape`
-  /// in channel-first order) in place; `scratch` is reused between calls.
-  public func apply(to batch: Matrix, shape: ImageShape, scratch: inout [Float], using rng: inout SeededGenerator) {
+  /// in channel-first order) in place.
+  public func apply(to batch: Matrix, shape: ImageShape, scratch: inout Scratch, using rng: inout SeededGenerator) {
     precondition(batch.rows == shape.featureCount, "ImageAugmentation: \(batch.rows) features for images of \(shape)")
     let n = batch.columns, (h, w) = (shape.height, shape.width)
     let span = UInt64(2 * maxShift + 1)
-    // Draw every sample's transform first: the stream does not depend on
-    // the loop below.
-    var transforms: [(dx: Int, dy: Int, flip: Bool)] = []
-    transforms.reserveCapacity(n)
-    for _ in 0..<n {
+    if scratch.sourceIndex.count != (h + w) * n { scratch.sourceIndex = [Int32](repeating: 0, count: (h + w) * n) }
+    // Samples in order, three draws each: the same stream whatever the
+    // image loop below does.
+    for j in 0..<n {
       let dx = Int(rng.next() % span) - maxShift, dy = Int(rng.next() % span) - maxShift
       let flip = horizontalFlip && rng.next() & 1 == 1
-      transforms.append((dx, dy, flip))
+      for y in 0..<h { scratch.sourceIndex[y * n + j] = Int32(min(max(y - dy, 0), h - 1)) }
+      for x in 0..<w {
+        let mirrored = flip ? w - 1 - x : x
+        scratch.sourceIndex[(h + x) * n + j] = Int32(min(max(mirrored - dx, 0), w - 1))
+      }
     }
     // Copy into the reused buffer: assigning the array would share its
     // storage and make the first write below copy it (an allocation a batch).
-    if scratch.count != batch.count { scratch = [Float](repeating: 0, count: batch.count) }
-    scratch.withUnsafeMutableBufferPointer { s in
+    if scratch.images.count != batch.count { scratch.images = [Float](repeating: 0, count: batch.count) }
+    scratch.images.withUnsafeMutableBufferPointer { s in
       batch.elements.withUnsafeBufferPointer { s.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
-    }
-    // Each sample's source row for every output row, and source column for
-    // every output column (untransformed samples map to themselves).
-    var sourceIndex = [Int32](repeating: 0, count: (h + w) * n)
-    for (j, t) in transforms.enumerated() {
-      for y in 0..<h { sourceIndex[y * n + j] = Int32(min(max(y - t.dy, 0), h - 1)) }
-      for x in 0..<w {
-        let mirrored = t.flip ? w - 1 - x : x
-        sourceIndex[(h + x) * n + j] = Int32(min(max(mirrored - t.dx, 0), w - 1))
-      }
     }
     // Output feature outer, samples inner: the writes are contiguous and
     // every read falls within a few image rows of the output feature, so
     // the batch streams through the cache once (sample-outer loops strided
     // by the batch width and missed the cache on every pixel).
-    scratch.withUnsafeBufferPointer { source in
+    scratch.images.withUnsafeBufferPointer { source in
       batch.elements.withUnsafeMutableBufferPointer { out in
-        sourceIndex.withUnsafeBufferPointer { map in
+        scratch.sourceIndex.withUnsafeBufferPointer { map in
           for c in 0..<shape.channels {
             for y in 0..<h {
               for x in 0..<w {

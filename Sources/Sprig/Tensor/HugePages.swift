@@ -4,8 +4,10 @@
 // layer of 10⁵ units the 51 MB activation matrix spans 12,500 4 KB pages,
 // far more than the TLB holds, so nearly every connection also walks the
 // page table. On 2 MB pages the same matrix is 26 pages. Measured on a
-// 784-100k-100k-100k-10 SET-MLP (AMD Zen 5, 2 threads): 311–325 samples/s
-// on 4 KB pages, 349–424 with glibc's malloc asked for huge pages.
+// 784-100k-100k-100k-10 SET-MLP (AMD Zen 5, 2 threads, six paired runs of
+// 20 batches): median 402 samples/s advised vs 383 on 4 KB pages (+5 %,
+// about the machine's noise). SPRIG_HUGE_PAGES=0 turns the advice off, to
+// measure it again.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,12 +17,17 @@ enum HugePages {
   /// hold less than one whole 2 MB page, and fit the TLB anyway).
   static let threshold = 4 << 20
   static let pageSize = 2 << 20
+  /// Off when the environment sets `SPRIG_HUGE_PAGES=0` (read once).
+  static let enabled: Bool = {
+    guard let value = getenv("SPRIG_HUGE_PAGES") else { return true }
+    return String(cString: value) != "0"
+  }()
 
   /// `count` copies of `value`, on transparent huge pages where the system
   /// allows them (`madvise(MADV_HUGEPAGE)` before the first touch, so the
   /// page faults themselves take 2 MB pages).
   static func floats(count: Int, repeating value: Float) -> [Float] {
-    guard count * MemoryLayout<Float>.stride >= threshold else { return [Float](repeating: value, count: count) }
+    guard enabled, count * MemoryLayout<Float>.stride >= threshold else { return [Float](repeating: value, count: count) }
     return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
       advise(UnsafeMutableRawBufferPointer(buffer))
       buffer.initialize(repeating: value)

@@ -31,7 +31,7 @@ public final class Trainer {
   private var shuffleRNG: SeededGenerator
   private var evolutionRNG: SeededGenerator
   private var augmentationRNG: SeededGenerator
-  private var augmentationScratch: [Float] = []
+  private var augmentationScratch = ImageAugmentation.Scratch()
   // Reused every batch: a step allocates nothing.
   private let batchX = Matrix(rows: 0, columns: 0)
   private let batchY = Matrix(rows: 0, columns: 0)

@@ -26,7 +26,7 @@ final class ImageAugmentationTests: XCTestCase {
 
   func testEachImageIsOneShiftAndFlipOfItselfWithEdgesRepeated() {
     let original = batch(samples: 40), augmented = original.copy()
-    var scratch: [Float] = [], rng = SeededGenerator(seed: 1)
+    var scratch = ImageAugmentation.Scratch(), rng = SeededGenerator(seed: 1)
     ImageAugmentation(maxShift: 2).apply(to: augmented, shape: shape, scratch: &scratch, using: &rng)
     var seen = Set<String>()
     for j in 0..<40 {
@@ -42,14 +42,14 @@ final class ImageAugmentationTests: XCTestCase {
 
   func testNoShiftAndNoFlipLeavesTheBatchUnchanged() {
     let original = batch(samples: 7), augmented = original.copy()
-    var scratch: [Float] = [], rng = SeededGenerator(seed: 2)
+    var scratch = ImageAugmentation.Scratch(), rng = SeededGenerator(seed: 2)
     ImageAugmentation(maxShift: 0, horizontalFlip: false).apply(to: augmented, shape: shape, scratch: &scratch, using: &rng)
     XCTAssertEqual(augmented.elements, original.elements)
   }
 
   func testFlipsAboutHalfTheImages() {
     let original = batch(samples: 400), augmented = original.copy()
-    var scratch: [Float] = [], rng = SeededGenerator(seed: 3)
+    var scratch = ImageAugmentation.Scratch(), rng = SeededGenerator(seed: 3)
     ImageAugmentation(maxShift: 0).apply(to: augmented, shape: shape, scratch: &scratch, using: &rng)
     var flipped = 0
     for j in 0..<400 {
@@ -64,7 +64,7 @@ final class ImageAugmentationTests: XCTestCase {
   func testSameSeedGivesSameAugmentation() {
     func run() -> [Float] {
       let m = batch(samples: 9)
-      var scratch: [Float] = [], rng = SeededGenerator(seed: 4)
+      var scratch = ImageAugmentation.Scratch(), rng = SeededGenerator(seed: 4)
       ImageAugmentation(maxShift: 3).apply(to: m, shape: shape, scratch: &scratch, using: &rng)
       return m.elements
     }
