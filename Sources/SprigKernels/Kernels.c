@@ -72,10 +72,12 @@ static inline v4f hsum4_16(v16f a, v16f b, v16f c, v16f d) {
 #define splatw splat16
 #define hsum4w hsum4_16
 #define SPRIG_SUFFIX avx512
+#define SPRIG_BTILE 128
 #define SPRIG_TILE 128
 #include "kernel_body.h"
 #undef SPRIG_SUFFIX
 #undef SPRIG_TILE
+#undef SPRIG_BTILE
 #undef vecw
 #undef SPRIG_W
 #undef loadw
@@ -103,10 +105,12 @@ SPRIG_HELPERS
 #define splatw splat8
 #define hsum4w hsum4_8
 #define SPRIG_SUFFIX avx2
+#define SPRIG_BTILE 64
 #define SPRIG_TILE 64
 #include "kernel_body.h"
 #undef SPRIG_SUFFIX
 #undef SPRIG_TILE
+#undef SPRIG_BTILE
 #undef vecw
 #undef SPRIG_W
 #undef loadw
@@ -129,10 +133,12 @@ SPRIG_HELPERS
 #define splatw splat8
 #define hsum4w hsum4_8
 #define SPRIG_SUFFIX generic
+#define SPRIG_BTILE 16
 #define SPRIG_TILE 32
 #include "kernel_body.h"
 #undef SPRIG_SUFFIX
 #undef SPRIG_TILE
+#undef SPRIG_BTILE
 #undef vecw
 #undef SPRIG_W
 #undef loadw

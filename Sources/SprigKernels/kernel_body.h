@@ -193,7 +193,7 @@ static void SPRIG_NAME(sddmm_rows_)(const int32_t *row_ptr, const int32_t *col_i
 static inline __attribute__((always_inline)) void SPRIG_NAME(backward_tile_)(
     const int32_t *col_idx, const int32_t *value_index, const float *values, int32_t k0, int32_t k1,
     const float *dy, int64_t lddy, const float *xr, float *dxr, float *gradient, int first, const int tile) {
-  vecw xv[SPRIG_TILE / SPRIG_W], acc[SPRIG_TILE / SPRIG_W];
+  vecw xv[SPRIG_BTILE / SPRIG_W], acc[SPRIG_BTILE / SPRIG_W];
   for (int t = 0; t < tile / SPRIG_W; t++) {
     xv[t] = loadw(xr + SPRIG_W * t);
     acc[t] = splatw(0);
@@ -263,12 +263,12 @@ static void SPRIG_NAME(backward_rows_)(const int32_t *row_ptr, const int32_t *co
     float *dxr = dx + r * lddx;
     int64_t b = 0;
     int first = 1;
-    while (b + SPRIG_TILE <= batch) SPRIG_BACKWARD_TILE(SPRIG_TILE);
+    while (b + SPRIG_BTILE <= batch) SPRIG_BACKWARD_TILE(SPRIG_BTILE);
     // Narrower vector tiles for the rest of a batch that is not a multiple of the tile.
-    if (SPRIG_TILE > 64 && b + 64 <= batch) SPRIG_BACKWARD_TILE(64);
-    if (SPRIG_TILE > 32 && b + 32 <= batch) SPRIG_BACKWARD_TILE(32);
-    if (SPRIG_TILE > 16 && 16 >= SPRIG_W && b + 16 <= batch) SPRIG_BACKWARD_TILE(16);
-    if (SPRIG_TILE > 8 && 8 >= SPRIG_W && b + 8 <= batch) SPRIG_BACKWARD_TILE(8);
+    if (SPRIG_BTILE > 64 && b + 64 <= batch) SPRIG_BACKWARD_TILE(64);
+    if (SPRIG_BTILE > 32 && b + 32 <= batch) SPRIG_BACKWARD_TILE(32);
+    if (SPRIG_BTILE > 16 && 16 >= SPRIG_W && b + 16 <= batch) SPRIG_BACKWARD_TILE(16);
+    if (SPRIG_BTILE > 8 && 8 >= SPRIG_W && b + 8 <= batch) SPRIG_BACKWARD_TILE(8);
     if (b == batch) continue;
     for (int64_t c = b; c < batch; c++) dxr[c] = 0;
     for (int32_t k = k0; k < k1; k++) {

@@ -95,10 +95,11 @@ public final class SparseLinear: Layer {
     switch backend {
     case .sprig:
       // One thread: dX = Wᵀ·dY and dW = (dY·Xᵀ) ∘ pattern fused in one pass
-      // over Wᵀ. With more, the fused kernel's scattered gradient writes
-      // would put every cache line of the gradient in both threads' hands,
-      // so the products run apart, each split by its own rows.
-      if needsInputGradient && Parallel.threadCount == 1 {
+      // over Wᵀ, where the ISA makes that pay. With more, the fused kernel's
+      // scattered gradient writes would put every cache line of the gradient
+      // in both threads' hands, so the products run apart, each split by its
+      // own rows.
+      if needsInputGradient && Parallel.threadCount == 1 && SparseKernels.fusedBackwardPays {
         SparseKernels.backward(
           transposed: transposedPattern, values: weight.value, valuePositions: transposedSource, dY, x,
           inputGradient: inputGradient, weightGradient: &weight.gradient)
