@@ -169,9 +169,10 @@ struct KernelBenchmark: ParsableCommand {
     try check("fused-backward (dW)", sample.map { fused[$0] }, expected)
   }
 
-  static func check(_ op: String, _ a: [Float], _ b: [Float]) throws {
+  static func check(_ op: String, _ a: some Collection<Float>, _ b: some Collection<Float>) throws {
+    guard a.count == b.count else { throw ValidationError("\(op) kernel wrote \(a.count) values, the reference \(b.count)") }
     var worst: Float = 0
-    for i in a.indices { worst = max(worst, abs(a[i] - b[i]) / max(1, abs(b[i]))) }
+    for (x, y) in zip(a, b) { worst = max(worst, abs(x - y) / max(1, abs(y))) }
     guard worst < 1e-3 else { throw ValidationError("\(op) kernel differs from the dense reference by \(worst)") }
   }
 }

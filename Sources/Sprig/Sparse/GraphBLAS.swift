@@ -64,7 +64,7 @@ public final class GraphBLASMatrix {
     }
     try self.init(rows: dense.rows, columns: dense.columns)
     try Self.check(
-      GrB_Matrix_build_FP32(handle, rowIndex, columnIndex, dense.elements, GrB_Index(dense.count), GrB_PLUS_FP32),
+      GrB_Matrix_build_FP32(handle, rowIndex, columnIndex, Array(dense.elements), GrB_Index(dense.count), GrB_PLUS_FP32),
       "GrB_Matrix_build_FP32")
   }
 

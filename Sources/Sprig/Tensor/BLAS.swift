@@ -36,16 +36,16 @@ public enum BLAS {
 
   /// `C = alpha · op(A) · op(B) + beta · C` on row-major arrays: `op(A)` is
   /// `m × k`, `op(B)` is `k × n`, `C` is `m × n`.
-  public static func gemm(
-    m: Int, n: Int, k: Int, _ a: [Float], transposeA: Bool = false, _ b: [Float], transposeB: Bool = false,
-    into c: inout [Float], alpha: Float = 1, beta: Float = 0
+  public static func gemm<A: ContiguousFloats, B: ContiguousFloats, C: MutableContiguousFloats>(
+    m: Int, n: Int, k: Int, _ a: A, transposeA: Bool = false, _ b: B, transposeB: Bool = false,
+    into c: inout C, alpha: Float = 1, beta: Float = 0
   ) {
     precondition(a.count == m * k && b.count == k * n && c.count == m * n, "gemm: array sizes do not match \(m)×\(k)·\(k)×\(n)")
     if m == 0 || n == 0 || k == 0 { return }
     useThreads(forWork: m * n * k)
-    a.withUnsafeBufferPointer { pa in
-      b.withUnsafeBufferPointer { pb in
-        c.withUnsafeMutableBufferPointer { pc in
+    a.withContiguousFloats { pa in
+      b.withContiguousFloats { pb in
+        c.withMutableContiguousFloats { pc in
           cblas_sgemm(
             CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
             Int32(m), Int32(n), Int32(k), alpha, pa.baseAddress, Int32(transposeA ? m : k),

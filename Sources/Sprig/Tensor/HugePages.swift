@@ -23,18 +23,6 @@ enum HugePages {
     return String(cString: value) != "0"
   }()
 
-  /// `count` copies of `value`, on transparent huge pages where the system
-  /// allows them (`madvise(MADV_HUGEPAGE)` before the first touch, so the
-  /// page faults themselves take 2 MB pages).
-  static func floats(count: Int, repeating value: Float) -> [Float] {
-    guard enabled, count * MemoryLayout<Float>.stride >= threshold else { return [Float](repeating: value, count: count) }
-    return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-      advise(UnsafeMutableRawBufferPointer(buffer))
-      buffer.initialize(repeating: value)
-      initialized = count
-    }
-  }
-
   /// Advises the whole 2 MB pages inside `buffer`; returns whether the
   /// kernel took the advice (false where THP is off or unsupported).
   @discardableResult

@@ -18,18 +18,25 @@ public final class Matrix {
   /// Number of columns (samples, for activations).
   public private(set) var columns: Int
   /// The elements in row-major order: element `(i, j)` is at `i * columns + j`.
-  public var elements: [Float]
+  /// Row 0 starts on a 64-byte boundary (see ``AlignedFloats``).
+  public var elements: AlignedFloats
 
   /// A `rows × columns` matrix filled with `value`.
   public init(rows: Int, columns: Int, repeating value: Float = 0) {
     precondition(rows >= 0 && columns >= 0, "Matrix dimensions must be non-negative")
     self.rows = rows
     self.columns = columns
-    self.elements = HugePages.floats(count: rows * columns, repeating: value)
+    self.elements = AlignedFloats(repeating: value, count: rows * columns)
   }
 
   /// A `rows × columns` matrix over `elements` in row-major order.
-  public init(rows: Int, columns: Int, elements: [Float]) {
+  public convenience init(rows: Int, columns: Int, elements: [Float]) {
+    self.init(rows: rows, columns: columns, elements: AlignedFloats(elements))
+  }
+
+  /// A `rows × columns` matrix over `elements` in row-major order (sharing
+  /// them until either side is written).
+  public init(rows: Int, columns: Int, elements: AlignedFloats) {
     precondition(elements.count == rows * columns, "Matrix: \(elements.count) elements for \(rows)×\(columns)")
     self.rows = rows
     self.columns = columns
@@ -57,7 +64,7 @@ public final class Matrix {
   /// are unspecified afterwards.
   public func reshape(rows: Int, columns: Int) {
     if rows * columns != elements.count {
-      elements = HugePages.floats(count: rows * columns, repeating: 0)
+      elements = AlignedFloats(repeating: 0, count: rows * columns)
     }
     self.rows = rows
     self.columns = columns

@@ -4,7 +4,7 @@ import XCTest
 
 /// The layer's outputs for `values`, fed as one feature over `values.count` samples.
 func activationOutputs(_ layer: Layer, _ values: [Float]) -> [Float] {
-  layer.forward(Matrix(rows: 1, columns: values.count, elements: values), training: false).elements
+  Array(layer.forward(Matrix(rows: 1, columns: values.count, elements: values), training: false).elements)
 }
 
 /// A random matrix whose entries in row `i` all lie at least `margin` away

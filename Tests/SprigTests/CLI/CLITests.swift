@@ -140,6 +140,6 @@ final class CLITests: XCTestCase {
     XCTAssertEqual(values.count, 8)
     let checkpoint = try Checkpoint(contentsOf: run.appendingPathComponent("model.safetensors"))
     let x = Matrix(rows: 144, columns: 1, repeating: 0.5)
-    XCTAssertEqual(values, checkpoint.model.layers[0].forward(x, training: false).elements)
+    XCTAssertEqual(values, Array(checkpoint.model.layers[0].forward(x, training: false).elements))
   }
 }

@@ -25,7 +25,7 @@ final class SparseLinearTests: XCTestCase {
   func testForwardEqualsDenseLayerWithSameWeights() throws {
     var g = SeededGenerator(seed: 4)
     let sparse = SparseLinear(inputSize: 30, outputSize: 20, epsilon: 3, using: &g)
-    let dense = try Linear(inputSize: 30, outputSize: 20, weights: sparse.weights.dense().elements, bias: sparse.bias.value)
+    let dense = try Linear(inputSize: 30, outputSize: 20, weights: Array(sparse.weights.dense().elements), bias: sparse.bias.value)
     let x = randomMatrix(rows: 30, columns: 6, seed: 5)
     assertClose(sparse.forward(x, training: false).copy(), dense.forward(x, training: false))
   }
