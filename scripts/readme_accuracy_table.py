@@ -15,8 +15,18 @@ PAPER = {("mnist", "mlp"): 98.55, ("mnist", "mlp-fixprob"): 97.68, ("mnist", "se
 MODELS = ["mlp", "mlp-fixprob", "set-mlp", "small-world-set"]
 
 
-def machine_letter(name):
-    return "C (AMD)" if name.startswith("AMD") else "A (Intel)" if name.startswith("Intel") else name
+# The KVM guests report only "AMD EPYC": machine C (Zen 5) trained the AMD
+# runs finished before 2026-12-02T17:00Z, machine D (Zen 3) those after.
+MACHINE_D_FROM = "2026-12-02T17:00"
+
+
+def machine_letter(record):
+    name = record.get("machine", "?")
+    if name.startswith("Intel"):
+        return "A (Intel)"
+    if name.startswith("AMD"):
+        return "D (AMD)" if record.get("finished", "") >= MACHINE_D_FROM else "C (AMD)"
+    return name
 
 
 def pct(values):
@@ -45,7 +55,7 @@ def rows(results):
         speed = f"{probe['samples_per_second']:,.0f} ({probe['ratio_to_dense']:.1f}×)" if probe else "–"
         paper = f"{PAPER[(dataset, model)]:.2f} %" if (dataset, model) in PAPER else "–"
         name = dataset + (" (augmented)" if g[0].get("augmented") else "")
-        machines = ", ".join(sorted({machine_letter(r.get("machine", "?")) for r in g}))
+        machines = ", ".join(sorted({machine_letter(r) for r in g}))
         out.append(f"| {name} | {model} | {settings} | {epochs} | {len(g)} | {pct([r['best_test_accuracy'] for r in g])} "
                    f"| {pct([r['final_test_accuracy'] for r in g]).split(' ±')[0]} % | {paper} | {speed} "
                    f"| {g[0]['connections']:,} | {machines} |")
