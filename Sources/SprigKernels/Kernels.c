@@ -133,7 +133,7 @@ SPRIG_HELPERS
 #define splatw splat8
 #define hsum4w hsum4_8
 #define SPRIG_SUFFIX generic
-#define SPRIG_BTILE 16
+#define SPRIG_BTILE 32
 #define SPRIG_TILE 32
 #include "kernel_body.h"
 #undef SPRIG_SUFFIX
