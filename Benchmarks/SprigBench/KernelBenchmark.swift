@@ -63,11 +63,15 @@ struct KernelBenchmark: ParsableCommand {
         try Self.validate(w: w, dense: dense, x: x, dY: dY, tPattern: tPattern, tSource: tSource)
         let flops = 2 * Double(pattern.nonzeroCount) * Double(batch)
         let denseFlops = 2 * Double(nIn) * Double(nOut) * Double(batch)
-        // State an SGD-with-momentum layer holds: see SparseLinear.bytesPerConnection.
+        // What a layer under SGD with momentum holds while training (the
+        // velocity, no gradient): see SparseLinear.bytesPerConnection.
         var layerRNG = SeededGenerator(seed: 4)
         let layer = SparseLinear(pattern: pattern, using: &layerRNG)
-        layer.weight.optimizerState = [[Float](repeating: 0, count: pattern.nonzeroCount)]
+        let sgd = SGD(learningRate: 0.01, momentum: 0.9, weightDecay: 2e-4)
+        sgd.foldMomentum(into: layer.parameters)
         let bytes = layer.bytesPerConnection
+        var velocity = [Float](repeating: 0, count: pattern.nonzeroCount)
+        let fold = SparseKernels.GradientStore.momentum(MomentumFold(momentum: 0.9, weightDecay: 2e-4), weights: w.values)
         for t in threadList {
           Parallel.threadCount = t
           let yDense = Matrix(rows: nOut, columns: batch)
@@ -77,6 +81,8 @@ struct KernelBenchmark: ParsableCommand {
             ("forward", flops, { SparseKernels.multiply(pattern, values: w.values, x, into: y) }),
             ("backward", flops, { SparseKernels.multiply(tPattern, values: w.values, valuePositions: tSource, dY, into: dX) }),
             ("sddmm", flops, { SparseKernels.sampledProduct(pattern, dY, x, into: &gradient) }),
+            // As training runs it: the SGD momentum update folded into the SDDMM.
+            ("sddmm+sgd", flops, { SparseKernels.sampledProduct(pattern, dY, x, into: &velocity, store: fold) }),
             ("fused-backward", 2 * flops, {
               SparseKernels.backward(
                 transposed: tPattern, values: w.values, valuePositions: tSource, dY, x, inputGradient: dX,
@@ -161,6 +167,11 @@ struct KernelBenchmark: ParsableCommand {
       return s
     }
     try check("sddmm", sample.map { g[$0] }, expected)
+    let fold = MomentumFold(momentum: 0.9, weightDecay: 2e-4)
+    var velocity = (0..<w.nonzeroCount).map { Float($0 % 7) * 0.01 }
+    let folded = sample.enumerated().map { n, k in fold.momentum * velocity[k] + fold.weightDecay * w.values[k] + expected[n] }
+    SparseKernels.sampledProduct(w.pattern, dY, x, into: &velocity, store: .momentum(fold, weights: w.values))
+    try check("sddmm+sgd", sample.map { velocity[$0] }, folded)
     var fused = [Float](repeating: .nan, count: w.nonzeroCount)
     let fusedX = Matrix(rows: 0, columns: 0)
     SparseKernels.backward(

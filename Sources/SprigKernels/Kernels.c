@@ -23,6 +23,13 @@ typedef float v16f __attribute__((vector_size(64), aligned(4)));
 
 typedef float v4f __attribute__((vector_size(16), aligned(4)));
 
+// What a weight-gradient kernel adds its dot product g to at entry k (see
+// sprig_gradient_store): 0, or SGD's decayed velocity and weight decay, so
+// that out[k] ends as μ·v + λ·w + g and the gradient is never stored.
+static inline float gradient_base(const sprig_gradient_store *s, const float *out, int64_t k) {
+  return s && s->weights ? s->momentum * out[k] + s->decay * s->weights[k] : 0.0f;
+}
+
 // hsum4_8(a, b, c, d) = (Σa, Σb, Σc, Σd): one shuffle tree for four dot
 // products instead of four separate horizontal sums.
 #define SPRIG_HELPERS                                                          \
@@ -198,18 +205,18 @@ void sprig_spmm_rows(const int32_t *row_ptr, const int32_t *col_idx,
 
 void sprig_sddmm_rows(const int32_t *row_ptr, const int32_t *col_idx,
                       const float *dy, int64_t lddy, const float *x,
-                      int64_t ldx, float *gradient, int64_t batch,
+                      int64_t ldx, float *gradient, const sprig_gradient_store *store, int64_t batch,
                       int64_t row_begin, int64_t row_end) {
-  SPRIG_DISPATCH(sddmm_rows, row_ptr, col_idx, dy, lddy, x, ldx, gradient, batch, row_begin, row_end);
+  SPRIG_DISPATCH(sddmm_rows, row_ptr, col_idx, dy, lddy, x, ldx, gradient, store, batch, row_begin, row_end);
 }
 
 void sprig_backward_rows(const int32_t *row_ptr, const int32_t *col_idx,
                          const int32_t *value_index, const float *values,
                          const float *dy, int64_t lddy, const float *x, int64_t ldx,
-                         float *dx, int64_t lddx, float *gradient, int64_t batch,
-                         int64_t row_begin, int64_t row_end) {
+                         float *dx, int64_t lddx, float *gradient, const sprig_gradient_store *store,
+                         int64_t batch, int64_t row_begin, int64_t row_end) {
   SPRIG_DISPATCH(backward_rows, row_ptr, col_idx, value_index, values, dy, lddy, x, ldx, dx, lddx, gradient,
-                 batch, row_begin, row_end);
+                 store, batch, row_begin, row_end);
 }
 
 void sprig_row_sums(const float *dy, int64_t lddy, float *out, int64_t batch,

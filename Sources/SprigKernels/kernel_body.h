@@ -78,7 +78,8 @@ static void SPRIG_NAME(spmm_rows_)(const int32_t *row_ptr, const int32_t *col_id
 // row of dY stays in eight registers, so each connection costs only the
 // loads of its input row (the general loop reloads dY for every group).
 static inline void SPRIG_NAME(sddmm_row128_)(const int32_t *col_idx, int32_t k, int32_t k1, const float *dyr,
-                                             const float *x, int64_t ldx, float *gradient) {
+                                             const float *x, int64_t ldx, float *gradient,
+                                             const sprig_gradient_store *store) {
   vecw d[8];
   for (int t = 0; t < 8; t++) d[t] = loadw(dyr + 16 * t);
   for (; k + 4 <= k1; k += 4) {
@@ -102,7 +103,7 @@ static inline void SPRIG_NAME(sddmm_row128_)(const int32_t *col_idx, int32_t k, 
       }
     }
     const v4f s = hsum4w(a[0] + c[0], a[1] + c[1], a[2] + c[2], a[3] + c[3]);
-    memcpy(gradient + k, &s, sizeof s);
+    for (int j = 0; j < 4; j++) gradient[k + j] = gradient_base(store, gradient, k + j) + s[j];
   }
   for (; k < k1; k++) {
     const float *xr = x + (int64_t)col_idx[k] * ldx;
@@ -112,15 +113,15 @@ static inline void SPRIG_NAME(sddmm_row128_)(const int32_t *col_idx, int32_t k, 
       c += d[t + 1] * loadw(xr + 16 * (t + 1));
     }
     const v8f h = fold16(a + c);
-    gradient[k] = hsum8(h);
+    gradient[k] = gradient_base(store, gradient, k) + hsum8(h);
   }
 }
 #endif
 
 static void SPRIG_NAME(sddmm_rows_)(const int32_t *row_ptr, const int32_t *col_idx,
                                     const float *dy, int64_t lddy, const float *x,
-                                    int64_t ldx, float *gradient, int64_t batch,
-                                    int64_t row_begin, int64_t row_end) {
+                                    int64_t ldx, float *gradient, const sprig_gradient_store *store,
+                                    int64_t batch, int64_t row_begin, int64_t row_end) {
   const int64_t vec_end = batch - batch % 8;
   for (int64_t r = row_begin; r < row_end; r++) {
     const float *dyr = dy + r * lddy;
@@ -128,7 +129,7 @@ static void SPRIG_NAME(sddmm_rows_)(const int32_t *row_ptr, const int32_t *col_i
     const int32_t k1 = row_ptr[r + 1];
 #if SPRIG_W == 16
     if (batch == 128) {
-      SPRIG_NAME(sddmm_row128_)(col_idx, k, k1, dyr, x, ldx, gradient);
+      SPRIG_NAME(sddmm_row128_)(col_idx, k, k1, dyr, x, ldx, gradient, store);
       continue;
     }
 #endif
@@ -168,7 +169,10 @@ static void SPRIG_NAME(sddmm_rows_)(const int32_t *row_ptr, const int32_t *col_i
         s0 += dyr[b] * x0[b]; s1 += dyr[b] * x1[b];
         s2 += dyr[b] * x2[b]; s3 += dyr[b] * x3[b];
       }
-      gradient[k] = s0; gradient[k + 1] = s1; gradient[k + 2] = s2; gradient[k + 3] = s3;
+      gradient[k] = gradient_base(store, gradient, k) + s0;
+      gradient[k + 1] = gradient_base(store, gradient, k + 1) + s1;
+      gradient[k + 2] = gradient_base(store, gradient, k + 2) + s2;
+      gradient[k + 3] = gradient_base(store, gradient, k + 3) + s3;
     }
     for (; k < k1; k++) {
       const float *x0 = x + (int64_t)col_idx[k] * ldx;
@@ -177,7 +181,7 @@ static void SPRIG_NAME(sddmm_rows_)(const int32_t *row_ptr, const int32_t *col_i
       for (; b < vec_end; b += 8) a0 += load8(dyr + b) * load8(x0 + b);
       float s0 = hsum8(a0);
       for (; b < batch; b++) s0 += dyr[b] * x0[b];
-      gradient[k] = s0;
+      gradient[k] = gradient_base(store, gradient, k) + s0;
     }
   }
 }
@@ -192,7 +196,8 @@ static void SPRIG_NAME(sddmm_rows_)(const int32_t *row_ptr, const int32_t *col_i
 // the first, whose dot products add to G.
 static inline __attribute__((always_inline)) void SPRIG_NAME(backward_tile_)(
     const int32_t *col_idx, const int32_t *value_index, const float *values, int32_t k0, int32_t k1,
-    const float *dy, int64_t lddy, const float *xr, float *dxr, float *gradient, int first, const int tile) {
+    const float *dy, int64_t lddy, const float *xr, float *dxr, float *gradient,
+    const sprig_gradient_store *store, int first, const int tile) {
   vecw xv[SPRIG_BTILE / SPRIG_W], acc[SPRIG_BTILE / SPRIG_W];
   for (int t = 0; t < tile / SPRIG_W; t++) {
     xv[t] = loadw(xr + SPRIG_W * t);
@@ -226,7 +231,7 @@ static inline __attribute__((always_inline)) void SPRIG_NAME(backward_tile_)(
       }
     }
     const v4f g = hsum4w(s[0], s[1], s[2], s[3]);
-    for (int j = 0; j < 4; j++) gradient[p[j]] = (first ? 0.0f : gradient[p[j]]) + g[j];
+    for (int j = 0; j < 4; j++) gradient[p[j]] = (first ? gradient_base(store, gradient, p[j]) : gradient[p[j]]) + g[j];
   }
   for (; k < k1; k++) {
     const float *d0 = dy + (int64_t)col_idx[k] * lddy;
@@ -239,7 +244,7 @@ static inline __attribute__((always_inline)) void SPRIG_NAME(backward_tile_)(
       s0 += e * xv[t];
     }
     const vecw z = splatw(0);
-    gradient[p0] = (first ? 0.0f : gradient[p0]) + hsum4w(s0, z, z, z)[0];
+    gradient[p0] = (first ? gradient_base(store, gradient, p0) : gradient[p0]) + hsum4w(s0, z, z, z)[0];
   }
   for (int t = 0; t < tile / SPRIG_W; t++) storew(dxr + SPRIG_W * t, acc[t]);
 }
@@ -247,7 +252,7 @@ static inline __attribute__((always_inline)) void SPRIG_NAME(backward_tile_)(
 #define SPRIG_BACKWARD_TILE(width)                                                                   \
   do {                                                                                               \
     SPRIG_NAME(backward_tile_)(col_idx, value_index, values, k0, k1, dy + b, lddy, xr + b, dxr + b, \
-                               gradient, first, width);                                              \
+                               gradient, store, first, width);                                       \
     b += width;                                                                                      \
     first = 0;                                                                                       \
   } while (0)
@@ -255,7 +260,8 @@ static inline __attribute__((always_inline)) void SPRIG_NAME(backward_tile_)(
 static void SPRIG_NAME(backward_rows_)(const int32_t *row_ptr, const int32_t *col_idx,
                                        const int32_t *value_index, const float *values,
                                        const float *dy, int64_t lddy, const float *x, int64_t ldx,
-                                       float *dx, int64_t lddx, float *gradient, int64_t batch,
+                                       float *dx, int64_t lddx, float *gradient,
+                                       const sprig_gradient_store *store, int64_t batch,
                                        int64_t row_begin, int64_t row_end) {
   for (int64_t r = row_begin; r < row_end; r++) {
     const int32_t k0 = row_ptr[r], k1 = row_ptr[r + 1];
@@ -280,7 +286,7 @@ static void SPRIG_NAME(backward_rows_)(const int32_t *row_ptr, const int32_t *co
         dxr[c] += w0 * d0[c];
         s += d0[c] * xr[c];
       }
-      gradient[p0] = (first ? 0.0f : gradient[p0]) + s;
+      gradient[p0] = (first ? gradient_base(store, gradient, p0) : gradient[p0]) + s;
     }
   }
 }

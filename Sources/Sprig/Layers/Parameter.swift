@@ -24,13 +24,23 @@ public final class Parameter {
   /// Optimizer state arrays (momentum, Adam moments), each as long as
   /// `value`; created and owned by the optimizer.
   public var optimizerState: [[Float]] = []
+  /// Whether the owning layer's backward can fold SGD's momentum update
+  /// into its weight-gradient kernel (sparse weights: the SDDMM then writes
+  /// the velocity, and the 4-byte gradient per connection is never stored).
+  public let foldsMomentum: Bool
+  /// Set by ``SGD/foldMomentum(into:)``: while it is, the layer's backward
+  /// writes `v ← μ·v + λ·w + ∇` into `optimizerState[0]` instead of `∇`
+  /// into `gradient` (which is then empty), and SGD's step only applies
+  /// `w ← w − η·v`.
+  public internal(set) var momentumFold: MomentumFold?
 
   /// A parameter holding `value`, with a zero gradient.
-  public init(name: String, value: [Float], decays: Bool) {
+  public init(name: String, value: [Float], decays: Bool, foldsMomentum: Bool = false) {
     self.name = name
     self.value = value
     self.gradient = [Float](repeating: 0, count: value.count)
     self.decays = decays
+    self.foldsMomentum = foldsMomentum
   }
 
   /// The number of elements.
@@ -42,9 +52,22 @@ public final class Parameter {
   /// hold the new values.
   public func remap(from source: [Int32]) {
     precondition(source.count == value.count, "remap: \(source.count) sources for \(value.count) values")
-    gradient = [Float](repeating: 0, count: value.count)
+    gradient = [Float](repeating: 0, count: momentumFold == nil ? value.count : 0)
     optimizerState = optimizerState.map { old in
       source.map { $0 >= 0 ? old[Int($0)] : 0 }
     }
+  }
+}
+
+/// SGD's momentum update as a layer folds it into its gradient kernel:
+/// `v ← momentum·v + weightDecay·w + ∇` (PyTorch's SGD without Nesterov,
+/// with `weightDecay` 0 for parameters that do not decay).
+public struct MomentumFold: Equatable, Sendable {
+  public var momentum: Float
+  public var weightDecay: Float
+
+  public init(momentum: Float, weightDecay: Float) {
+    self.momentum = momentum
+    self.weightDecay = weightDecay
   }
 }

@@ -7,7 +7,9 @@
 /// (which reads W's values through a position map, so it never falls out of
 /// step with the optimizer) and the weight gradient is computed only on the
 /// pattern (SDDMM). Memory per connection: value, column index, gradient,
-/// optimizer state, and the transposed index and position (4 bytes each).
+/// optimizer state, and the transposed index and position (4 bytes each);
+/// under SGD with momentum the gradient kernel writes the velocity
+/// directly (``MomentumFold``), and the gradient is not stored.
 public final class SparseLinear: Layer {
   public let inputSize: Int
   public let outputSize: Int
@@ -43,7 +45,7 @@ public final class SparseLinear: Layer {
     self.inputSize = pattern.columns
     self.outputSize = pattern.rows
     self.pattern = pattern
-    self.weight = Parameter(name: "weight", value: weights, decays: true)
+    self.weight = Parameter(name: "weight", value: weights, decays: true, foldsMomentum: true)
     self.bias = Parameter(name: "bias", value: bias, decays: false)
     (transposedPattern, transposedSource) = pattern.transposed()
   }
@@ -100,21 +102,39 @@ public final class SparseLinear: Layer {
       // in both threads' hands, so the products run apart, each split by its
       // own rows.
       if needsInputGradient && Parallel.threadCount == 1 && SparseKernels.fusedBackwardPays {
-        SparseKernels.backward(
-          transposed: transposedPattern, values: weight.value, valuePositions: transposedSource, dY, x,
-          inputGradient: inputGradient, weightGradient: &weight.gradient)
+        writeWeightGradient { out, store in
+          SparseKernels.backward(
+            transposed: transposedPattern, values: weight.value, valuePositions: transposedSource, dY, x,
+            inputGradient: inputGradient, weightGradient: &out, store: store)
+        }
         return inputGradient
       }
-      SparseKernels.sampledProduct(pattern, dY, x, into: &weight.gradient)  // dW = (dY·Xᵀ) ∘ pattern
+      writeWeightGradient { out, store in  // dW = (dY·Xᵀ) ∘ pattern
+        SparseKernels.sampledProduct(pattern, dY, x, into: &out, store: store)
+      }
       guard needsInputGradient else { return noGradient }
       SparseKernels.multiply(  // dX = Wᵀ·dY
         transposedPattern, values: weight.value, valuePositions: transposedSource, dY, into: inputGradient)
     case .graphBLAS:
-      try! GraphBLASKernels.sampledProduct(pattern, dY, x, into: &weight.gradient)
+      writeWeightGradient { out, store in
+        guard case .momentum(let fold, let w) = store else {
+          return try! GraphBLASKernels.sampledProduct(pattern, dY, x, into: &out)
+        }
+        var g = [Float](repeating: 0, count: out.count)
+        try! GraphBLASKernels.sampledProduct(pattern, dY, x, into: &g)
+        for k in out.indices { out[k] = fold.momentum * out[k] + fold.weightDecay * w[k] + g[k] }
+      }
       guard needsInputGradient else { return noGradient }
       try! GraphBLASKernels.multiply(pattern, values: weight.value, bias: nil, dY, into: inputGradient, transposed: true)
     }
     return inputGradient
+  }
+
+  /// Runs a weight-gradient kernel into the array it should write: the
+  /// gradient or, while SGD's momentum is folded in, the velocity.
+  private func writeWeightGradient(_ kernel: (inout [Float], SparseKernels.GradientStore) -> Void) {
+    guard let fold = weight.momentumFold else { return kernel(&weight.gradient, .gradient) }
+    kernel(&weight.optimizerState[0], .momentum(fold, weights: weight.value))
   }
 
   /// Replaces the pattern (evolution): `weights` are in the new CSR order,
@@ -130,10 +150,12 @@ public final class SparseLinear: Layer {
   }
 
   /// Bytes held per connection by weights, indices, gradient, optimizer
-  /// state and the transposed pattern.
+  /// state and the transposed pattern, as the layer holds them now (no
+  /// gradient while SGD's momentum is folded in; see ``MomentumFold``).
   public var bytesPerConnection: Double {
     let n = Double(max(connectionCount, 1))
-    let perConnection = 4.0 * Double(2 + 1 + weight.optimizerState.count + 2)  // value, column, gradient, state, Wᵀ row + position
+    let gradient = weight.gradient.isEmpty ? 0 : 1
+    let perConnection = 4.0 * Double(2 + gradient + weight.optimizerState.count + 2)  // value, column, gradient, state, Wᵀ row + position
     let perRow = 4.0 * Double(outputSize + 1 + inputSize + 1) / n
     return perConnection + perRow
   }

@@ -37,6 +37,7 @@ public final class Adam: Optimizer {
     let (b1, b2, eps) = (beta1, beta2, epsilon)
     let c1 = 1 - pow(b1, t), c2 = 1 - pow(b2, t)
     for p in parameters {
+      precondition(p.momentumFold == nil, "\(p.name): its gradient is folded into SGD's momentum; call SGD.unfoldMomentum first")
       let lr = learningRate * p.learningRateScale
       if p.optimizerState.count != 2 { p.optimizerState = [[Float]](repeating: [Float](repeating: 0, count: p.count), count: 2) }
       let wd = p.decays ? weightDecay : 0

@@ -94,27 +94,51 @@ public enum SparseKernels {
     return array.withUnsafeBufferPointer { body($0.baseAddress) }
   }
 
+  /// How the weight-gradient kernels store each connection's gradient `g`.
+  public enum GradientStore {
+    /// `out[k] = g`: `out` is the gradient.
+    case gradient
+    /// SGD's momentum update folded into the kernel: `out` is the velocity
+    /// and `out[k] = μ·out[k] + λ·weights[k] + g` (see ``MomentumFold``).
+    case momentum(MomentumFold, weights: [Float])
+  }
+
+  /// Calls `body` with `store` as the C kernels take it.
+  static func withStore<R>(_ store: GradientStore, _ body: (UnsafePointer<sprig_gradient_store>) -> R) -> R {
+    switch store {
+    case .gradient:
+      return withUnsafePointer(to: sprig_gradient_store(weights: nil, momentum: 0, decay: 0), body)
+    case .momentum(let fold, let weights):
+      return weights.withUnsafeBufferPointer { w in
+        withUnsafePointer(
+          to: sprig_gradient_store(weights: w.baseAddress, momentum: fold.momentum, decay: fold.weightDecay), body)
+      }
+    }
+  }
+
   /// `gradient[k] = Σ_b dY[i, b] · X[j, b]` for each stored entry `k = (i, j)`
   /// of `pattern`: the weight gradient `dY·Xᵀ` sampled on the pattern
-  /// (SDDMM), never forming the dense product.
+  /// (SDDMM), never forming the dense product; stored as `store` says.
   public static func sampledProduct(
-    _ pattern: SparsityPattern, _ dY: Matrix, _ x: Matrix, into gradient: inout [Float]
+    _ pattern: SparsityPattern, _ dY: Matrix, _ x: Matrix, into gradient: inout [Float], store: GradientStore = .gradient
   ) {
     precondition(dY.rows == pattern.rows && x.rows == pattern.columns && dY.columns == x.columns,
       "SDDMM: shapes \(dY.rows)×\(dY.columns), \(x.rows)×\(x.columns) against a \(pattern.rows)×\(pattern.columns) pattern")
     precondition(gradient.count == pattern.nonzeroCount)
     let batch = x.columns
     let minRows = minimumRows(nonzeros: pattern.nonzeroCount, rows: pattern.rows, batch: batch)
-    pattern.rowPointers.withUnsafeBufferPointer { rp in
-      pattern.columnIndices.withUnsafeBufferPointer { ci in
-        dY.elements.withUnsafeBufferPointer { pd in
-          x.elements.withUnsafeBufferPointer { px in
-            gradient.withUnsafeMutableBufferPointer { pg in
-              let (rpB, ciB, dB, xB, gB) = (rp.baseAddress, ci.baseAddress, pd.baseAddress, px.baseAddress, pg.baseAddress)
-              Parallel.forEachChunk(of: pattern.rows, minimumChunk: minRows) { range in
-                sprig_sddmm_rows(
-                  rpB, ciB, dB, Int64(batch), xB, Int64(batch), gB, Int64(batch),
-                  Int64(range.lowerBound), Int64(range.upperBound))
+    withStore(store) { st in
+      pattern.rowPointers.withUnsafeBufferPointer { rp in
+        pattern.columnIndices.withUnsafeBufferPointer { ci in
+          dY.elements.withUnsafeBufferPointer { pd in
+            x.elements.withUnsafeBufferPointer { px in
+              gradient.withUnsafeMutableBufferPointer { pg in
+                let (rpB, ciB, dB, xB, gB) = (rp.baseAddress, ci.baseAddress, pd.baseAddress, px.baseAddress, pg.baseAddress)
+                Parallel.forEachChunk(of: pattern.rows, minimumChunk: minRows) { range in
+                  sprig_sddmm_rows(
+                    rpB, ciB, dB, Int64(batch), xB, Int64(batch), gB, st, Int64(batch),
+                    Int64(range.lowerBound), Int64(range.upperBound))
+                }
               }
             }
           }
@@ -125,15 +149,17 @@ public enum SparseKernels {
 
   /// The backward of `Y = W·X` in one pass: `dX = Wᵀ·dY` into `dX`
   /// (reshaped to `x`'s shape) and the weight gradient sampled on W's
-  /// pattern into `gradient` (in W's CSR order), given Wᵀ's pattern
-  /// `transposed` whose entry `k` reads `values[valuePositions[k]]`.
+  /// pattern into `gradient` (in W's CSR order, stored as `store` says),
+  /// given Wᵀ's pattern `transposed` whose entry `k` reads
+  /// `values[valuePositions[k]]`.
   ///
   /// Each connection's row of `dY` feeds both products, so this streams
   /// half the rows of ``multiply(_:values:valuePositions:bias:_:into:)``
-  /// followed by ``sampledProduct(_:_:_:into:)``.
+  /// followed by ``sampledProduct(_:_:_:into:store:)``.
   public static func backward(
     transposed: SparsityPattern, values: [Float], valuePositions: [Int32],
-    _ dY: Matrix, _ x: Matrix, inputGradient dX: Matrix, weightGradient gradient: inout [Float]
+    _ dY: Matrix, _ x: Matrix, inputGradient dX: Matrix, weightGradient gradient: inout [Float],
+    store: GradientStore = .gradient
   ) {
     precondition(
       x.rows == transposed.rows && dY.rows == transposed.columns && dY.columns == x.columns,
@@ -142,20 +168,22 @@ public enum SparseKernels {
     let batch = x.columns
     dX.reshape(rows: x.rows, columns: batch)
     let minRows = minimumRows(nonzeros: 2 * transposed.nonzeroCount, rows: transposed.rows, batch: batch)
-    transposed.rowPointers.withUnsafeBufferPointer { rp in
-      transposed.columnIndices.withUnsafeBufferPointer { ci in
-        valuePositions.withUnsafeBufferPointer { vp in
-          values.withUnsafeBufferPointer { v in
-            dY.elements.withUnsafeBufferPointer { pd in
-              x.elements.withUnsafeBufferPointer { px in
-                dX.elements.withUnsafeMutableBufferPointer { pdx in
-                  gradient.withUnsafeMutableBufferPointer { pg in
-                    let (rpB, ciB, vpB, vB) = (rp.baseAddress, ci.baseAddress, vp.baseAddress, v.baseAddress)
-                    let (dB, xB, dxB, gB) = (pd.baseAddress, px.baseAddress, pdx.baseAddress, pg.baseAddress)
-                    Parallel.forEachChunk(of: transposed.rows, minimumChunk: minRows) { range in
-                      sprig_backward_rows(
-                        rpB, ciB, vpB, vB, dB, Int64(batch), xB, Int64(batch), dxB, Int64(batch), gB, Int64(batch),
-                        Int64(range.lowerBound), Int64(range.upperBound))
+    withStore(store) { st in
+      transposed.rowPointers.withUnsafeBufferPointer { rp in
+        transposed.columnIndices.withUnsafeBufferPointer { ci in
+          valuePositions.withUnsafeBufferPointer { vp in
+            values.withUnsafeBufferPointer { v in
+              dY.elements.withUnsafeBufferPointer { pd in
+                x.elements.withUnsafeBufferPointer { px in
+                  dX.elements.withUnsafeMutableBufferPointer { pdx in
+                    gradient.withUnsafeMutableBufferPointer { pg in
+                      let (rpB, ciB, vpB, vB) = (rp.baseAddress, ci.baseAddress, vp.baseAddress, v.baseAddress)
+                      let (dB, xB, dxB, gB) = (pd.baseAddress, px.baseAddress, pdx.baseAddress, pg.baseAddress)
+                      Parallel.forEachChunk(of: transposed.rows, minimumChunk: minRows) { range in
+                        sprig_backward_rows(
+                          rpB, ciB, vpB, vB, dB, Int64(batch), xB, Int64(batch), dxB, Int64(batch), gB, st,
+                          Int64(batch), Int64(range.lowerBound), Int64(range.upperBound))
+                      }
                     }
                   }
                 }

@@ -112,6 +112,12 @@ public final class Trainer {
         "The data has \(data.train.featureCount) features and \(data.train.classCount) classes; the model takes \(model.inputSize) inputs and has \(model.outputSize) outputs. Build the model for this dataset.")
     }
     let parameters = model.parameters
+    // SGD with momentum: sparse layers write the velocity straight from
+    // their gradient kernel and hold no gradient (4 bytes a connection);
+    // ordinary gradients return when the run stops.
+    let sgd = optimizer as? SGD
+    sgd?.foldMomentum(into: parameters)
+    defer { sgd?.unfoldMomentum(parameters) }
     let batchSize = options.batchSize
     let batchesPerEpoch = (data.train.count + batchSize - 1) / batchSize
     let stop = min(lastEpoch ?? options.epochs, options.epochs)
@@ -201,9 +207,13 @@ public final class Trainer {
     let t0 = Date()
     // RigL grows where the gradient is largest: one more pass over the last
     // training batch (still in batchX) gives it X and dY for every layer.
+    // Its backward must write gradients, not advance a folded velocity.
+    let sgd = gradientCapture == nil ? nil : optimizer as? SGD
+    sgd?.unfoldMomentum(model.parameters)
     gradientCapture?.capture(model: model, features: batchX, targets: batchY)
     for layer in model.sparseLayers { _ = evolution.rewire(layer, using: &evolutionRNG) }
     gradientCapture?.removeAll()
+    sgd?.foldMomentum(into: model.parameters)
     return Date().timeIntervalSince(t0)
   }
 

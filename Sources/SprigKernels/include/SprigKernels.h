@@ -41,23 +41,35 @@ void sprig_spmm_rows(const int32_t *row_ptr, const int32_t *col_idx,
                      float *y, int64_t ldy, int64_t batch,
                      int64_t row_begin, int64_t row_end);
 
+/// How a weight-gradient kernel stores the dot product g of entry k into
+/// out[k]. A NULL store, or one with NULL weights, writes out[k] = g.
+typedef struct {
+  /// Not NULL: SGD's momentum update folded into the kernel, with out the
+  /// velocity: out[k] = momentum·out[k] + decay·weights[k] + g.
+  const float *weights;
+  float momentum;
+  float decay;
+} sprig_gradient_store;
+
 /// G[k] = dot(DY[r, :], X[col_idx[k], :]) for every stored entry k of rows
-/// r in [row_begin, row_end): the weight gradient sampled on W's pattern.
+/// r in [row_begin, row_end), stored as `store` says: the weight gradient
+/// sampled on W's pattern.
 void sprig_sddmm_rows(const int32_t *row_ptr, const int32_t *col_idx,
                       const float *dy, int64_t lddy, const float *x,
-                      int64_t ldx, float *gradient, int64_t batch,
+                      int64_t ldx, float *gradient, const sprig_gradient_store *store, int64_t batch,
                       int64_t row_begin, int64_t row_end);
 
 /// The backward of Y = W·X in one pass over Wᵀ's pattern (`row_ptr`,
 /// `col_idx` of Wᵀ; `value_index` maps each entry to its position in W's
 /// `values` and `gradient`): for rows j in [row_begin, row_end),
 /// dX[j, :] = sum_k W[i_k, j] * DY[i_k, :] and G[value_index[k]] =
-/// dot(DY[i_k, :], X[j, :]) for each entry k = (j, i_k).
+/// dot(DY[i_k, :], X[j, :]) for each entry k = (j, i_k), G stored as
+/// `store` says.
 void sprig_backward_rows(const int32_t *row_ptr, const int32_t *col_idx,
                          const int32_t *value_index, const float *values,
                          const float *dy, int64_t lddy, const float *x, int64_t ldx,
-                         float *dx, int64_t lddx, float *gradient, int64_t batch,
-                         int64_t row_begin, int64_t row_end);
+                         float *dx, int64_t lddx, float *gradient, const sprig_gradient_store *store,
+                         int64_t batch, int64_t row_begin, int64_t row_end);
 
 /// A task of a parallel loop: `index` in [0, count).
 typedef void (*sprig_task_fn)(void *context, int64_t index);

@@ -103,6 +103,33 @@ final class SparseKernelTests: XCTestCase {
     }
   }
 
+  func testSDDMMWithMomentumStoreWritesTheVelocityUpdate() {
+    let fold = MomentumFold(momentum: 0.9, weightDecay: 0.01)
+    forEachInstructionSet { isa in
+      let w = randomCSR(rows: 37, columns: 23, density: 0.4, seed: 40)
+      for batch in batches {
+        let dY = randomMatrix(rows: 37, columns: batch, seed: UInt64(batch) + 41)
+        let x = randomMatrix(rows: 23, columns: batch, seed: UInt64(batch) + 42)
+        var g = [Float](repeating: 0, count: w.nonzeroCount)
+        SparseKernels.sampledProduct(w.pattern, dY, x, into: &g)
+        let v0 = (0..<w.nonzeroCount).map { Float($0 % 5) - 2 }
+        var v = v0
+        SparseKernels.sampledProduct(w.pattern, dY, x, into: &v, store: .momentum(fold, weights: w.values))
+        var fused = v0
+        let dX = Matrix(rows: 0, columns: 0)
+        let (t, source) = w.pattern.transposed()
+        SparseKernels.backward(
+          transposed: t, values: w.values, valuePositions: source, dY, x, inputGradient: dX, weightGradient: &fused,
+          store: .momentum(fold, weights: w.values))
+        for k in 0..<w.nonzeroCount {
+          let expected = 0.9 * v0[k] + 0.01 * w.values[k] + g[k]
+          XCTAssertEqual(v[k], expected, accuracy: 1e-4 * max(1, abs(expected)), "SDDMM \(isa) batch \(batch)")
+          XCTAssertEqual(fused[k], expected, accuracy: 1e-4 * max(1, abs(expected)), "fused \(isa) batch \(batch)")
+        }
+      }
+    }
+  }
+
   func testFusedBackwardEqualsDenseInputGradientAndMaskedWeightGradient() {
     forEachInstructionSet { isa in
       for (s, shape) in shapes.enumerated() {
