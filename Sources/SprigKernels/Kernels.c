@@ -13,6 +13,11 @@
 // Connections ahead whose input rows are prefetched (SPRIG_PREFETCH_DISTANCE
 // overrides it, for measuring).
 static int prefetch_distance = SPRIG_PREFETCH;
+// SPRIG_SPMM_QUADS=0 and SPRIG_SDDMM_SLICES=0 turn the forward's
+// four-connection tile and AVX2's 64-column SDDMM off, to measure them
+// against the loops they replaced.
+static int spmm_quads = 1;
+static int sddmm_slices = 1;
 
 // The portable variant passes 8-lane vectors between inlined helpers; the
 // ABI note clang gives for that does not apply to static functions.
@@ -172,6 +177,10 @@ sprig_isa sprig_kernels_active_isa(void) {
   if (active_isa < 0) {
     const char *d = getenv("SPRIG_PREFETCH_DISTANCE");
     if (d) prefetch_distance = atoi(d);
+    const char *sl = getenv("SPRIG_SDDMM_SLICES");
+    if (sl) sddmm_slices = atoi(sl);
+    const char *sq = getenv("SPRIG_SPMM_QUADS");
+    if (sq) spmm_quads = atoi(sq);
     active_isa = (int)detect();
   }
   return (sprig_isa)active_isa;
