@@ -14,7 +14,7 @@
 // overrides it, for measuring).
 static int prefetch_distance = SPRIG_PREFETCH;
 // SPRIG_SPMM_QUADS=0 and SPRIG_SDDMM_SLICES=0 turn the forward's
-// four-connection tile and AVX2's 64-column SDDMM off, to measure them
+// four-connection tile and the SDDMM's register-held slices of dY off, to measure them
 // against the loops they replaced.
 static int spmm_quads = 1;
 static int sddmm_slices = 1;
@@ -84,10 +84,12 @@ static inline v4f hsum4_16(v16f a, v16f b, v16f c, v16f d) {
 #define splatw splat16
 #define hsum4w hsum4_16
 #define SPRIG_SUFFIX avx512
+#define SPRIG_SLICED_SDDMM 1
 #define SPRIG_BTILE 128
 #define SPRIG_TILE 128
 #include "kernel_body.h"
 #undef SPRIG_SUFFIX
+#undef SPRIG_SLICED_SDDMM
 #undef SPRIG_TILE
 #undef SPRIG_BTILE
 #undef vecw
@@ -117,10 +119,12 @@ SPRIG_HELPERS
 #define splatw splat8
 #define hsum4w hsum4_8
 #define SPRIG_SUFFIX avx2
+#define SPRIG_SLICED_SDDMM 1
 #define SPRIG_BTILE 64
 #define SPRIG_TILE 64
 #include "kernel_body.h"
 #undef SPRIG_SUFFIX
+#undef SPRIG_SLICED_SDDMM
 #undef SPRIG_TILE
 #undef SPRIG_BTILE
 #undef vecw
@@ -149,6 +153,7 @@ SPRIG_HELPERS
 #define SPRIG_TILE 32
 #include "kernel_body.h"
 #undef SPRIG_SUFFIX
+#undef SPRIG_SLICED_SDDMM
 #undef SPRIG_TILE
 #undef SPRIG_BTILE
 #undef vecw

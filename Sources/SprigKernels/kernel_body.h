@@ -111,74 +111,38 @@ static void SPRIG_NAME(spmm_rows_)(const int32_t *row_ptr, const int32_t *col_id
   }
 }
 
-#if SPRIG_W == 16
-// One row of the SDDMM for a batch of exactly 128 with 16-lane vectors: the
-// row of dY stays in eight registers, so each connection costs only the
-// loads of its input row (the general loop reloads dY for every group).
-static inline void SPRIG_NAME(sddmm_row128_)(const int32_t *col_idx, int32_t k, int32_t k1, const float *dyr,
-                                             const float *x, int64_t ldx, float *gradient,
-                                             const sprig_gradient_store *store) {
+#ifdef SPRIG_SLICED_SDDMM
+// One row of the SDDMM over a slice of 8·SPRIG_W batch columns (128 with
+// AVX-512, 64 with AVX2): the slice of dY stays in eight registers and the
+// input rows are FMA memory operands, so each connection costs only its
+// input's loads (the general loop reloads dY for every group). `add` is 0
+// for the first slice, which stores over the base, and 1 for later ones.
+static inline void SPRIG_NAME(sddmm_slice_)(const int32_t *col_idx, int32_t k, int32_t k1, const float *dyr,
+                                            const float *x, int64_t ldx, float *gradient,
+                                            const sprig_gradient_store *store, int add) {
   vecw d[8];
-  for (int t = 0; t < 8; t++) d[t] = loadw(dyr + 16 * t);
+  for (int t = 0; t < 8; t++) d[t] = loadw(dyr + SPRIG_W * t);
   for (; k + 4 <= k1; k += 4) {
+#if SPRIG_W == 16
+    // (On Zen 3's AVX2 the prefetches only cost: the slice's rows are in L2.)
     if (prefetch_distance > 0) {
       for (int j = 0; j < 4 && k + prefetch_distance + j < k1; j++) {
         const char *next = (const char *)(x + (int64_t)col_idx[k + prefetch_distance + j] * ldx);
-        for (int line = 0; line < 512; line += 64) __builtin_prefetch(next + line);
+        for (int line = 0; line < 32 * SPRIG_W; line += 64) __builtin_prefetch(next + line);
       }
     }
-    const float *xs[4];
-    for (int j = 0; j < 4; j++) xs[j] = x + (int64_t)col_idx[k + j] * ldx;
-    vecw a[4], c[4];
-    for (int j = 0; j < 4; j++) {
-      a[j] = d[0] * loadw(xs[j]);
-      c[j] = d[1] * loadw(xs[j] + 16);
-    }
-    for (int t = 2; t < 8; t += 2) {
-      for (int j = 0; j < 4; j++) {
-        a[j] += d[t] * loadw(xs[j] + 16 * t);
-        c[j] += d[t + 1] * loadw(xs[j] + 16 * (t + 1));
-      }
-    }
-    const v4f s = hsum4w(a[0] + c[0], a[1] + c[1], a[2] + c[2], a[3] + c[3]);
-    for (int j = 0; j < 4; j++) gradient[k + j] = gradient_base(store, gradient, k + j) + s[j];
-  }
-  for (; k < k1; k++) {
-    const float *xr = x + (int64_t)col_idx[k] * ldx;
-    vecw a = d[0] * loadw(xr), c = d[1] * loadw(xr + 16);
-    for (int t = 2; t < 8; t += 2) {
-      a += d[t] * loadw(xr + 16 * t);
-      c += d[t + 1] * loadw(xr + 16 * (t + 1));
-    }
-    const v8f h = fold16(a + c);
-    gradient[k] = gradient_base(store, gradient, k) + hsum8(h);
-  }
-}
 #endif
-
-#if SPRIG_W == 8
-// One row of the SDDMM for a 64-column slice of the batch with 8-lane
-// vectors: the slice of dY stays in eight registers and the input rows
-// are FMA memory operands, so each connection costs only its input's
-// loads. `add` is 0 for the first slice (which stores over the base) and 1
-// for the later ones (which add to what the first stored).
-static inline void SPRIG_NAME(sddmm_slice64_)(const int32_t *col_idx, int32_t k, int32_t k1, const float *dyr,
-                                              const float *x, int64_t ldx, float *gradient,
-                                              const sprig_gradient_store *store, int add) {
-  vecw d[8];
-  for (int t = 0; t < 8; t++) d[t] = loadw(dyr + 8 * t);
-  for (; k + 4 <= k1; k += 4) {
     const float *xs[4];
     for (int j = 0; j < 4; j++) xs[j] = x + (int64_t)col_idx[k + j] * ldx;
     vecw a[4], c[4];
     for (int j = 0; j < 4; j++) {
       a[j] = d[0] * loadw(xs[j]);
-      c[j] = d[1] * loadw(xs[j] + 8);
+      c[j] = d[1] * loadw(xs[j] + SPRIG_W);
     }
     for (int t = 2; t < 8; t += 2) {
       for (int j = 0; j < 4; j++) {
-        a[j] += d[t] * loadw(xs[j] + 8 * t);
-        c[j] += d[t + 1] * loadw(xs[j] + 8 * (t + 1));
+        a[j] += d[t] * loadw(xs[j] + SPRIG_W * t);
+        c[j] += d[t + 1] * loadw(xs[j] + SPRIG_W * (t + 1));
       }
     }
     const v4f s = hsum4w(a[0] + c[0], a[1] + c[1], a[2] + c[2], a[3] + c[3]);
@@ -186,12 +150,13 @@ static inline void SPRIG_NAME(sddmm_slice64_)(const int32_t *col_idx, int32_t k,
   }
   for (; k < k1; k++) {
     const float *xr = x + (int64_t)col_idx[k] * ldx;
-    vecw a = d[0] * loadw(xr), c = d[1] * loadw(xr + 8);
+    vecw a = d[0] * loadw(xr), c = d[1] * loadw(xr + SPRIG_W);
     for (int t = 2; t < 8; t += 2) {
-      a += d[t] * loadw(xr + 8 * t);
-      c += d[t + 1] * loadw(xr + 8 * (t + 1));
+      a += d[t] * loadw(xr + SPRIG_W * t);
+      c += d[t + 1] * loadw(xr + SPRIG_W * (t + 1));
     }
-    gradient[k] = (add ? gradient[k] : gradient_base(store, gradient, k)) + hsum8(a + c);
+    const vecw z = splatw(0);
+    gradient[k] = (add ? gradient[k] : gradient_base(store, gradient, k)) + hsum4w(a + c, z, z, z)[0];
   }
 }
 #endif
@@ -205,16 +170,10 @@ static void SPRIG_NAME(sddmm_rows_)(const int32_t *row_ptr, const int32_t *col_i
     const float *dyr = dy + r * lddy;
     int32_t k = row_ptr[r];
     const int32_t k1 = row_ptr[r + 1];
-#if SPRIG_W == 16
-    if (batch == 128) {
-      SPRIG_NAME(sddmm_row128_)(col_idx, k, k1, dyr, x, ldx, gradient, store);
-      continue;
-    }
-#endif
-#if SPRIG_W == 8
-    if (sddmm_slices && batch % 64 == 0) {
-      for (int64_t b = 0; b < batch; b += 64)
-        SPRIG_NAME(sddmm_slice64_)(col_idx, k, k1, dyr + b, x + b, ldx, gradient, store, b > 0);
+#ifdef SPRIG_SLICED_SDDMM
+    if (sddmm_slices && batch % (8 * SPRIG_W) == 0) {
+      for (int64_t b = 0; b < batch; b += 8 * SPRIG_W)
+        SPRIG_NAME(sddmm_slice_)(col_idx, k, k1, dyr + b, x + b, ldx, gradient, store, b > 0);
       continue;
     }
 #endif
