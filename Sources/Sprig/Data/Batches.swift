@@ -27,7 +27,16 @@ extension LabeledData {
           ElementwiseKernels.gatherColumns(source, featureCount: f, indices: index, into: destination)
         }
       }
-      oneHotLabels.fill(0)
+    }
+    fillOneHot(indices, into: oneHotLabels)
+  }
+
+  /// Writes the labels of the samples at `indices` one-hot into `oneHotLabels`
+  /// (already `classCount × indices.count`).
+  func fillOneHot(_ indices: ArraySlice<Int>, into oneHotLabels: Matrix) {
+    let batch = indices.count
+    oneHotLabels.fill(0)
+    indices.withUnsafeBufferPointer { index in
       labels.withUnsafeBufferPointer { label in
         oneHotLabels.elements.withUnsafeMutableBufferPointer { oneHot in
           for j in 0..<batch { oneHot[Int(label[index[j]]) * batch + j] = 1 }

@@ -32,6 +32,8 @@ public struct ImageAugmentation: Codable, Equatable, Sendable {
   /// augmenting allocates nothing once the batch size is steady.
   public struct Scratch {
     var images: [Float] = []
+    /// `0..<batch`, for gathering the augmented samples in order.
+    var order: [Int] = []
     /// Per sample (innermost), the source row of every output row, then the
     /// source column of every output column.
     var sourceIndex: [Int32] = []
@@ -43,19 +45,7 @@ public struct ImageAugmentation: Codable, Equatable, Sendable {
   public func apply(to batch: Matrix, shape: ImageShape, scratch: inout Scratch, using rng: inout SeededGenerator) {
     precondition(batch.rows == shape.featureCount, "ImageAugmentation: \(batch.rows) features for images of \(shape)")
     let n = batch.columns, (h, w) = (shape.height, shape.width)
-    let span = UInt64(2 * maxShift + 1)
-    if scratch.sourceIndex.count != (h + w) * n { scratch.sourceIndex = [Int32](repeating: 0, count: (h + w) * n) }
-    // Samples in order, three draws each: the same stream whatever the
-    // image loop below does.
-    for j in 0..<n {
-      let dx = Int(rng.next() % span) - maxShift, dy = Int(rng.next() % span) - maxShift
-      let flip = horizontalFlip && rng.next() & 1 == 1
-      for y in 0..<h { scratch.sourceIndex[y * n + j] = Int32(min(max(y - dy, 0), h - 1)) }
-      for x in 0..<w {
-        let mirrored = flip ? w - 1 - x : x
-        scratch.sourceIndex[(h + x) * n + j] = Int32(min(max(mirrored - dx, 0), w - 1))
-      }
-    }
+    drawSourceIndices(samples: n, shape: shape, scratch: &scratch, using: &rng)
     // Copy into the reused buffer: assigning the array would share its
     // storage and make the first write below copy it (an allocation a batch).
     if scratch.images.count != batch.count { scratch.images = [Float](repeating: 0, count: batch.count) }
@@ -83,5 +73,71 @@ public struct ImageAugmentation: Codable, Equatable, Sendable {
         }
       }
     }
+  }
+
+  /// Draws each of `n` samples' shift and flip (in sample order, three
+  /// draws each: the same stream whichever way the pixels are then moved)
+  /// into `scratch.sourceIndex`: per sample (innermost), the source row of
+  /// every output row, then the source column of every output column.
+  func drawSourceIndices(samples n: Int, shape: ImageShape, scratch: inout Scratch, using rng: inout SeededGenerator) {
+    let (h, w) = (shape.height, shape.width)
+    let span = UInt64(2 * maxShift + 1)
+    if scratch.sourceIndex.count != (h + w) * n { scratch.sourceIndex = [Int32](repeating: 0, count: (h + w) * n) }
+    for j in 0..<n {
+      let dx = Int(rng.next() % span) - maxShift, dy = Int(rng.next() % span) - maxShift
+      let flip = horizontalFlip && rng.next() & 1 == 1
+      for y in 0..<h { scratch.sourceIndex[y * n + j] = Int32(min(max(y - dy, 0), h - 1)) }
+      for x in 0..<w {
+        let mirrored = flip ? w - 1 - x : x
+        scratch.sourceIndex[(h + x) * n + j] = Int32(min(max(mirrored - dx, 0), w - 1))
+      }
+    }
+  }
+
+  /// The samples of `data` at `indices`, augmented, into `features` and
+  /// `oneHotLabels` as ``LabeledData/fillBatch(_:features:oneHotLabels:)``
+  /// writes them: the same values and random draws as that followed by
+  /// ``apply(to:shape:scratch:using:)``, but each image is moved while it is
+  /// still one contiguous sample, before the transpose to feature-major,
+  /// instead of gathering across the whole batch afterwards.
+  public func fillBatch(
+    from data: LabeledData, _ indices: ArraySlice<Int>, features: Matrix, oneHotLabels: Matrix,
+    scratch: inout Scratch, using rng: inout SeededGenerator
+  ) {
+    let shape = data.shape, f = data.featureCount, n = indices.count
+    precondition(shape.featureCount == f, "ImageAugmentation: \(f) features for images of \(shape)")
+    precondition(indices.allSatisfy { $0 >= 0 && $0 < data.count }, "fillBatch: a sample index is outside 0..<\(data.count)")
+    features.reshape(rows: f, columns: n)
+    oneHotLabels.reshape(rows: data.classCount, columns: n)
+    guard n > 0 else { return }
+    drawSourceIndices(samples: n, shape: shape, scratch: &scratch, using: &rng)
+    if scratch.images.count != n * f { scratch.images = [Float](repeating: 0, count: n * f) }
+    if scratch.order.count != n { scratch.order = Array(0..<n) }
+    let (h, w) = (shape.height, shape.width)
+    indices.withUnsafeBufferPointer { index in
+      data.features.withUnsafeBufferPointer { source in
+        scratch.sourceIndex.withUnsafeBufferPointer { map in
+          scratch.images.withUnsafeMutableBufferPointer { images in
+            for j in 0..<n {
+              let image = source.baseAddress! + index[j] * f, out = images.baseAddress! + j * f
+              for c in 0..<shape.channels {
+                for y in 0..<h {
+                  let from = image + (c * h + Int(map[y * n + j])) * w, to = out + (c * h + y) * w
+                  for x in 0..<w { to[x] = from[Int(map[(h + x) * n + j])] }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    scratch.images.withUnsafeBufferPointer { images in
+      scratch.order.withUnsafeBufferPointer { order in
+        features.elements.withUnsafeMutableBufferPointer { destination in
+          ElementwiseKernels.gatherColumns(images, featureCount: f, indices: order, into: destination)
+        }
+      }
+    }
+    data.fillOneHot(indices, into: oneHotLabels)
   }
 }

@@ -135,9 +135,12 @@ public final class Trainer {
         let indices = order[(b * batchSize)..<min(order.count, (b + 1) * batchSize)]
         optimizer.learningRate = options.learningRate(
           atStep: (epoch - 1) * batchesPerEpoch + b, of: options.epochs * batchesPerEpoch)
-        data.train.fillBatch(indices, features: batchX, oneHotLabels: batchY)
         if let augmentation = options.augmentation {
-          augmentation.apply(to: batchX, shape: data.train.shape, scratch: &augmentationScratch, using: &augmentationRNG)
+          augmentation.fillBatch(
+            from: data.train, indices, features: batchX, oneHotLabels: batchY, scratch: &augmentationScratch,
+            using: &augmentationRNG)
+        } else {
+          data.train.fillBatch(indices, features: batchX, oneHotLabels: batchY)
         }
         let logits = model.forward(batchX, training: true)
         let batchLoss = loss(logits, batchY, gradient: outputGradient)

@@ -71,6 +71,27 @@ final class ImageAugmentationTests: XCTestCase {
     XCTAssertEqual(run(), run())
   }
 
+  func testAugmentingWhileFillingEqualsFillingThenAugmenting() {
+    let n = 23
+    let data = LabeledData(
+      features: (0..<(n * shape.featureCount)).map { Float($0) }, labels: (0..<n).map { Int32($0 % 4) }, shape: shape,
+      classCount: 4)
+    let augmentation = ImageAugmentation(maxShift: 2)
+    var fusedScratch = ImageAugmentation.Scratch(), scratch = ImageAugmentation.Scratch()
+    var fusedRNG = SeededGenerator(seed: 5), rng = SeededGenerator(seed: 5)
+    // Batches of two sizes through the same scratch, as an epoch's last batch is.
+    for indices in [[3, 0, 22, 7, 7, 15, 1, 9, 12, 4][...], [19, 2, 8][...]] {
+      let x = Matrix(rows: 0, columns: 0), y = Matrix(rows: 0, columns: 0)
+      let fusedX = Matrix(rows: 0, columns: 0), fusedY = Matrix(rows: 0, columns: 0)
+      data.fillBatch(indices, features: x, oneHotLabels: y)
+      augmentation.apply(to: x, shape: shape, scratch: &scratch, using: &rng)
+      augmentation.fillBatch(
+        from: data, indices, features: fusedX, oneHotLabels: fusedY, scratch: &fusedScratch, using: &fusedRNG)
+      XCTAssertEqual(fusedX, x)
+      XCTAssertEqual(fusedY, y)
+    }
+  }
+
   func testReferenceShiftIsATenthOfTheWidth() {
     XCTAssertEqual(ImageAugmentation.reference(for: ImageShape(height: 32, width: 32, channels: 3)).maxShift, 3)
     XCTAssertTrue(ImageAugmentation.reference(for: ImageShape(height: 32, width: 32, channels: 3)).horizontalFlip)
