@@ -113,3 +113,20 @@ void sprig_gather_columns(const float *src, int64_t features, const int64_t *ind
     for (int64_t k = 0; k < features; k++) dst[k * n + j0] = row[k];
   }
 }
+
+void sprig_relu_forward(const float *x, float *y, int64_t n) {
+  const f8 zero = splatf8(0);
+  int64_t k = 0;
+  for (; k + 8 <= n; k += 8) {
+    const f8 v = loadf8(x + k);
+    storef8(y + k, keep(v, (i8)(v > zero)));
+  }
+  for (; k < n; k++) y[k] = x[k] > 0 ? x[k] : 0;
+}
+
+void sprig_relu_backward(const float *x, const float *dy, float *dx, int64_t n) {
+  const f8 zero = splatf8(0);
+  int64_t k = 0;
+  for (; k + 8 <= n; k += 8) storef8(dx + k, keep(loadf8(dy + k), (i8)(loadf8(x + k) > zero)));
+  for (; k < n; k++) dx[k] = x[k] > 0 ? dy[k] : 0;
+}

@@ -13,11 +13,20 @@ public final class ReLU: Layer {
   /// A ReLU over `size` features.
   public init(size: Int) { inputSize = size }
 
+  // In C: without -target-cpu Swift compiled the select of the shared
+  // elementwise loop to one scalar element per iteration, 4.7 % of a sparse
+  // CIFAR-10 training step.
   public func forward(_ x: Matrix, training: Bool) -> Matrix {
-    core.forward(x, training: training, size: inputSize, name: name) { $0 > 0 ? $0 : 0 }
+    let y = core.prepareForward(x, training: training, size: inputSize, name: name)
+    ElementwiseKernels.reluForward(x, into: y)
+    return y
   }
 
   public func backward(_ dY: Matrix) -> Matrix {
-    core.backward(dY, needed: needsInputGradient, name: name) { x, _, dy in x > 0 ? dy : 0 }
+    let x = core.takeInput(for: dY, name: name)
+    guard needsInputGradient else { return core.noInputGradient() }
+    core.inputGradient.reshape(rows: x.rows, columns: x.columns)
+    ElementwiseKernels.reluBackward(x, dY, into: core.inputGradient)
+    return core.inputGradient
   }
 }

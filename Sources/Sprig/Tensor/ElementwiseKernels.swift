@@ -48,6 +48,26 @@ enum ElementwiseKernels {
     }
   }
 
+  /// `y = max(x, 0)` elementwise (0 for NaN).
+  static func reluForward(_ x: Matrix, into y: Matrix) {
+    precondition(y.count == x.count)
+    x.elements.withUnsafeBufferPointer { xs in
+      y.elements.withUnsafeMutableBufferPointer { ys in sprig_relu_forward(xs.baseAddress, ys.baseAddress, Int64(xs.count)) }
+    }
+  }
+
+  /// `dx = x > 0 ? dy : 0` elementwise.
+  static func reluBackward(_ x: Matrix, _ dY: Matrix, into dX: Matrix) {
+    precondition(dX.count == x.count && dY.count == x.count)
+    x.elements.withUnsafeBufferPointer { xs in
+      dY.elements.withUnsafeBufferPointer { dys in
+        dX.elements.withUnsafeMutableBufferPointer { dxs in
+          sprig_relu_backward(xs.baseAddress, dys.baseAddress, dxs.baseAddress, Int64(xs.count))
+        }
+      }
+    }
+  }
+
   /// SReLU's forward of a features × batch `x` into `y`.
   static func sreluForward(
     _ x: Matrix, into y: Matrix, leftThreshold: [Float], leftSlope: [Float], rightThreshold: [Float], rightSlope: [Float]

@@ -104,6 +104,13 @@ void sprig_srelu_forward_rows(const float *x, float *y, int64_t batch, int64_t r
                               const float *left_threshold, const float *left_slope,
                               const float *right_threshold, const float *right_slope);
 
+/// The rectifier over n values: y = x where x > 0, else 0 (NaN gives 0, as
+/// the comparison is false).
+void sprig_relu_forward(const float *x, float *y, int64_t n);
+
+/// The rectifier's backward over n values: dx = dy where x > 0, else 0.
+void sprig_relu_backward(const float *x, const float *dy, float *dx, int64_t n);
+
 /// dst[k·n + j] = src[indices[j]·features + k]: the samples at `indices`
 /// of a sample-major array, written feature-major (a batch).
 void sprig_gather_columns(const float *src, int64_t features, const int64_t *indices, int64_t n, float *dst);

@@ -28,6 +28,19 @@ final class ActivationForwardTests: XCTestCase {
     XCTAssertEqual(activationOutputs(ReLU(size: 1), [-2, 0, 3]), [0, 0, 3])
   }
 
+  func testReLUOfABatchIsTheElementwiseMaximumWithZeroAndGatesItsGradient() {
+    // 3 × 7 = 21 values: the 8-wide loop and its scalar tail.
+    let x = randomMatrix(rows: 3, columns: 7, seed: 9)
+    x.elements[5] = .nan
+    x.elements[20] = 0
+    let relu = ReLU(size: 3)
+    let y = relu.forward(x, training: true)
+    for k in 0..<x.count { XCTAssertEqual(y.elements[k], x.elements[k] > 0 ? x.elements[k] : 0, "element \(k)") }
+    let dY = randomMatrix(rows: 3, columns: 7, seed: 10)
+    let dX = relu.backward(dY)
+    for k in 0..<x.count { XCTAssertEqual(dX.elements[k], x.elements[k] > 0 ? dY.elements[k] : 0, "element \(k)") }
+  }
+
   func testLeakyReLUScalesNegativesBySlope() {
     XCTAssertEqual(activationOutputs(LeakyReLU(size: 1), [-2, 3]), [-0.02, 3])
   }
