@@ -102,6 +102,23 @@ struct KernelBenchmark: ParsableCommand {
                 + (bytes.map { String(format: " %9.1f", $0) } ?? ""))
           }
           add("forward", "dense", denseForward, denseFlops)
+          // The whole input streamed in order by every thread, as each
+          // thread of a kernel gathers rows from all of it: every kernel does
+          // one multiply-add (2 flops) per float it reads, so this bounds them
+          // at this size. Sixteen passes a call outlast the threads' wake-up.
+          let stream = Timing.median {
+            Parallel.forEachChunk(of: t) { _ in
+              for _ in 0..<16 { _ = SparseKernels.streamingSum(of: x, rows: 0..<x.rows) }
+            }
+          }
+          let inputBytes = Double(x.rows * x.columns * 4), streamed = inputBytes * 16 * Double(t)
+          records.append(KernelRecord(
+            op: "read-ceiling", engine: "memory", n_in: nIn, n_out: nOut, density: density, batch: batch, threads: t,
+            seconds: stream, gflops: streamed / 2 / stream / 1e9))
+          print(
+            "read-ceiling   memory     \("\(nIn)→\(nOut)".padding(toLength: 14, withPad: " ", startingAt: 0))"
+              + String(format: " %6.1f%% %3d %8.3f %8.1f  (%.0f GB/s from %.0f KB)", density * 100, t, stream * 1e3,
+                       records.last!.gflops, streamed / stream / 1e9, inputBytes / 1024))
           for (op, work, body) in ops { add(op, "sprig", Timing.median(body), work, bytes: bytes) }
           if !noGraphblas {
             // GraphBLAS as a layer would use it: CSR import of W, full activations in and out.

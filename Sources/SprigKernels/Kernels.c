@@ -251,3 +251,14 @@ void sprig_row_sums(const float *dy, int64_t lddy, float *out, int64_t batch,
     out[r] = s;
   }
 }
+
+float sprig_stream_sum(const float *x, int64_t n) {
+#ifdef SPRIG_HAVE_X86
+  switch (sprig_kernels_active_isa()) {
+  case SPRIG_ISA_AVX512: return stream_sum_avx512(x, n);
+  case SPRIG_ISA_AVX2: return stream_sum_avx2(x, n);
+  default: break;
+  }
+#endif
+  return stream_sum_generic(x, n);
+}

@@ -335,7 +335,23 @@ static void SPRIG_NAME(backward_rows_)(const int32_t *row_ptr, const int32_t *co
   }
 }
 
+// Σ x[0..<n], read as the kernels read their operands (full-width loads,
+// eight accumulators): the benchmark's ceiling for how fast an operand of
+// that size streams in, so a kernel's GFLOP/s can be read against it.
+static float SPRIG_NAME(stream_sum_)(const float *x, int64_t n) {
+  vecw a[8];
+  for (int t = 0; t < 8; t++) a[t] = splatw(0);
+  int64_t k = 0;
+  for (; k + 8 * SPRIG_W <= n; k += 8 * SPRIG_W)
+    for (int t = 0; t < 8; t++) a[t] += loadw(x + k + SPRIG_W * t);
+  const v4f s = hsum4w(a[0] + a[1], a[2] + a[3], a[4] + a[5], a[6] + a[7]);
+  float total = (s[0] + s[1]) + (s[2] + s[3]);
+  for (; k < n; k++) total += x[k];
+  return total;
+}
+
 #undef SPRIG_BACKWARD_TILE
 #undef SPRIG_NAME
 #undef SPRIG_CAT
 #undef SPRIG_CAT2
+

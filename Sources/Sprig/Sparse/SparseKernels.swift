@@ -205,4 +205,14 @@ public enum SparseKernels {
       }
     }
   }
+
+  /// The sum of rows `rows` of `m`, read with the kernels' full-width loads:
+  /// `sprig-bench kernels` times it as the ceiling for how fast a layer's
+  /// input streams in (a kernel does one multiply-add per float it reads).
+  public static func streamingSum(of m: Matrix, rows: Range<Int>) -> Float {
+    precondition(rows.lowerBound >= 0 && rows.upperBound <= m.rows)
+    return m.elements.withUnsafeBufferPointer { p in
+      sprig_stream_sum(p.baseAddress! + rows.lowerBound * m.columns, Int64(rows.count * m.columns))
+    }
+  }
 }

@@ -115,6 +115,10 @@ void sprig_relu_backward(const float *x, const float *dy, float *dx, int64_t n);
 /// of a sample-major array, written feature-major (a batch).
 void sprig_gather_columns(const float *src, int64_t features, const int64_t *indices, int64_t n, float *dst);
 
+/// Σ x[0..<n] with the kernels' loads: how fast an operand streams in
+/// (sprig-bench kernels' read ceiling).
+float sprig_stream_sum(const float *x, int64_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -178,4 +178,14 @@ final class SparseKernelTests: XCTestCase {
     SparseKernels.rowSums(dY, into: &sums)
     XCTAssertEqual(sums, [6, 0])
   }
+
+  func testStreamingSumOfRowsIsTheirSumOnEveryCodePath() {
+    // 7 × 37 = 259 floats: full vector groups and a scalar tail at every width.
+    let m = Matrix(rows: 7, columns: 37, elements: (0..<259).map { Float($0 % 11) - 5 })
+    let expected = m.elements[37..<(6 * 37)].reduce(0, +)
+    forEachInstructionSet { isa in
+      XCTAssertEqual(SparseKernels.streamingSum(of: m, rows: 1..<6), expected, "\(isa)")
+      XCTAssertEqual(SparseKernels.streamingSum(of: m, rows: 3..<3), 0, "\(isa) empty")
+    }
+  }
 }
