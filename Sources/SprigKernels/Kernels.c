@@ -213,8 +213,9 @@ void sprig_spmm_rows(const int32_t *row_ptr, const int32_t *col_idx,
                      const int32_t *value_index, const float *values,
                      const float *bias, const float *x, int64_t ldx,
                      float *y, int64_t ldy, int64_t batch,
-                     int64_t row_begin, int64_t row_end) {
-  SPRIG_DISPATCH(spmm_rows, row_ptr, col_idx, value_index, values, bias, x, ldx, y, ldy, batch, row_begin, row_end);
+                     int64_t row_begin, int64_t row_end, int rectify) {
+  SPRIG_DISPATCH(spmm_rows, row_ptr, col_idx, value_index, values, bias, x, ldx, y, ldy, batch, row_begin, row_end,
+                 rectify);
 }
 
 void sprig_sddmm_rows(const int32_t *row_ptr, const int32_t *col_idx,

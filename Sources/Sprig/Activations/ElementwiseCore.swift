@@ -24,6 +24,12 @@ final class ElementwiseCore {
     return output
   }
 
+  /// Remembers `x` when training, for a forward whose result is `x` itself.
+  func adopt(_ x: Matrix, training: Bool, size: Int, name: @autoclosure () -> String) {
+    precondition(x.rows == size, "\(name()): input has \(x.rows) features, expected \(size)")
+    input = training ? x : nil
+  }
+
   /// `y = f(x)` for every element.
   func forward(
     _ x: Matrix, training: Bool, size: Int, name: @autoclosure () -> String, _ f: (Float) -> Float

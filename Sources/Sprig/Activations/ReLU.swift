@@ -22,6 +22,15 @@ public final class ReLU: Layer {
     return y
   }
 
+  /// The forward when the previous layer already applied the ReLU (a
+  /// ``SparseLinear`` fused with it by ``Sequential``): `y` is returned as is
+  /// and kept as the input, which gives backward the same mask, since
+  /// `max(x, 0) > 0` exactly when `x > 0`.
+  func forward(rectified y: Matrix, training: Bool) -> Matrix {
+    core.adopt(y, training: training, size: inputSize, name: name)
+    return y
+  }
+
   public func backward(_ dY: Matrix) -> Matrix {
     let x = core.takeInput(for: dY, name: name)
     guard needsInputGradient else { return core.noInputGradient() }

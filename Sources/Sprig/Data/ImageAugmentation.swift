@@ -118,12 +118,17 @@ public struct ImageAugmentation: Codable, Equatable, Sendable {
       data.features.withUnsafeBufferPointer { source in
         scratch.sourceIndex.withUnsafeBufferPointer { map in
           scratch.images.withUnsafeMutableBufferPointer { images in
-            for j in 0..<n {
-              let image = source.baseAddress! + index[j] * f, out = images.baseAddress! + j * f
-              for c in 0..<shape.channels {
-                for y in 0..<h {
-                  let from = image + (c * h + Int(map[y * n + j])) * w, to = out + (c * h + y) * w
-                  for x in 0..<w { to[x] = from[Int(map[(h + x) * n + j])] }
+            // The sample's column map is copied out once: read in place it is
+            // strided by the batch, one cache line per pixel of every row.
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: w) { columns in
+              for j in 0..<n {
+                let image = source.baseAddress! + index[j] * f, out = images.baseAddress! + j * f
+                for x in 0..<w { columns[x] = Int(map[(h + x) * n + j]) }
+                for c in 0..<shape.channels {
+                  for y in 0..<h {
+                    let from = image + (c * h + Int(map[y * n + j])) * w, to = out + (c * h + y) * w
+                    for x in 0..<w { to[x] = from[columns[x]] }
+                  }
                 }
               }
             }

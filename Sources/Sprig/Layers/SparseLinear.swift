@@ -81,10 +81,19 @@ public final class SparseLinear: Layer {
   public var weights: CSRMatrix { try! CSRMatrix(pattern: pattern, values: weight.value) }
 
   public func forward(_ x: Matrix, training: Bool) -> Matrix {
+    forward(x, training: training, rectified: false)
+  }
+
+  /// The forward with a following ``ReLU`` applied inside the kernel
+  /// (``Sequential`` fuses the pair; see ``ReLU/forward(rectified:training:)``).
+  func forward(_ x: Matrix, training: Bool, rectified: Bool) -> Matrix {
     precondition(x.rows == inputSize, "\(name): input has \(x.rows) features")
     switch backend {
-    case .sprig: SparseKernels.multiply(pattern, values: weight.value, bias: bias.value, x, into: output)
-    case .graphBLAS: try! GraphBLASKernels.multiply(pattern, values: weight.value, bias: bias.value, x, into: output)
+    case .sprig:
+      SparseKernels.multiply(pattern, values: weight.value, bias: bias.value, x, into: output, rectified: rectified)
+    case .graphBLAS:
+      try! GraphBLASKernels.multiply(pattern, values: weight.value, bias: bias.value, x, into: output)
+      if rectified { ElementwiseKernels.reluInPlace(output) }
     }
     input = training ? x : nil
     return output

@@ -32,7 +32,21 @@ public final class Sequential {
   /// Runs `x` (`inputSize × batch`) through every layer.
   public func forward(_ x: Matrix, training: Bool) -> Matrix {
     var h = x
-    for layer in layers { h = layer.forward(h, training: training) }
+    var i = 0
+    while i < layers.count {
+      // A sparse layer followed by a ReLU rectifies its rows in the kernel
+      // while they are in L1: the ReLU's own pass over the output cost 3 % of
+      // a sparse CIFAR-10 step. Same values and gradients as unfused.
+      if i + 1 < layers.count, let sparse = layers[i] as? SparseLinear,
+        let relu = layers[i + 1] as? ReLU
+      {
+        h = relu.forward(rectified: sparse.forward(h, training: training, rectified: true), training: training)
+        i += 2
+      } else {
+        h = layers[i].forward(h, training: training)
+        i += 1
+      }
+    }
     return h
   }
 

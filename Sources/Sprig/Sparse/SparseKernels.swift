@@ -55,10 +55,11 @@ public enum SparseKernels {
   ///
   /// When `valuePositions` is given, entry `k` of `pattern` reads
   /// `values[valuePositions[k]]`: this is how the backward runs on Wᵀ's
-  /// pattern while sharing W's values.
+  /// pattern while sharing W's values. `rectified` applies a ReLU to the
+  /// result inside the kernel (`max(y, 0)`, NaN to 0, as ``ReLU``).
   public static func multiply(
     _ pattern: SparsityPattern, values: [Float], valuePositions: [Int32]? = nil, bias: [Float]? = nil,
-    _ x: Matrix, into y: Matrix
+    _ x: Matrix, into y: Matrix, rectified: Bool = false
   ) {
     precondition(x.rows == pattern.columns, "SpMM: input has \(x.rows) features, pattern has \(pattern.columns) columns")
     precondition(bias == nil || bias!.count == pattern.rows)
@@ -76,7 +77,7 @@ public enum SparseKernels {
                   Parallel.forEachChunk(of: pattern.rows, minimumChunk: minRows) { range in
                     sprig_spmm_rows(
                       rpB, ciB, vp, vB, b, xB, Int64(batch), yB, Int64(batch), Int64(batch),
-                      Int64(range.lowerBound), Int64(range.upperBound))
+                      Int64(range.lowerBound), Int64(range.upperBound), rectified ? 1 : 0)
                   }
                 }
               }

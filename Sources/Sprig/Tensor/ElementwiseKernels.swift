@@ -56,6 +56,11 @@ enum ElementwiseKernels {
     }
   }
 
+  /// `m = max(m, 0)` elementwise, in place.
+  static func reluInPlace(_ m: Matrix) {
+    m.elements.withUnsafeMutableBufferPointer { p in sprig_relu_forward(p.baseAddress, p.baseAddress, Int64(p.count)) }
+  }
+
   /// `dx = x > 0 ? dy : 0` elementwise.
   static func reluBackward(_ x: Matrix, _ dY: Matrix, into dX: Matrix) {
     precondition(dX.count == x.count && dY.count == x.count)

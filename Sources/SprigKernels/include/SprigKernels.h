@@ -34,12 +34,14 @@ sprig_isa sprig_kernels_force_isa(sprig_isa isa);
 ///
 /// `value_index`, when not NULL, maps each stored entry to its position in
 /// `values` (used for the transposed pattern, which shares W's values).
-/// `bias` may be NULL (then Y starts from zero).
+/// `bias` may be NULL (then Y starts from zero). `rectify` non-zero applies
+/// a ReLU to each row as it is finished, while the row is still in L1: a
+/// separate pass would read and write the whole output from L2 or L3 again.
 void sprig_spmm_rows(const int32_t *row_ptr, const int32_t *col_idx,
                      const int32_t *value_index, const float *values,
                      const float *bias, const float *x, int64_t ldx,
                      float *y, int64_t ldy, int64_t batch,
-                     int64_t row_begin, int64_t row_end);
+                     int64_t row_begin, int64_t row_end, int rectify);
 
 /// How a weight-gradient kernel stores the dot product g of entry k into
 /// out[k]. A NULL store, or one with NULL weights, writes out[k] = g.
