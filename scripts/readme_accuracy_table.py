@@ -15,8 +15,10 @@ PAPER = {("mnist", "mlp"): 98.55, ("mnist", "mlp-fixprob"): 97.68, ("mnist", "se
 MODELS = ["mlp", "mlp-fixprob", "set-mlp", "small-world-set"]
 
 
-# The KVM guests report only "AMD EPYC": machine C (Zen 5) trained the AMD
-# runs finished before 2026-12-02T17:00Z, machine D (Zen 3) those after.
+# The KVM guests report only "AMD EPYC". Records since 2026-12-03 add the
+# CPU family (25: Zen 3, machine D; 26: Zen 5, machine C); before that,
+# machine C trained the AMD runs finished before 2026-12-02T17:00Z and
+# machine D those after.
 MACHINE_D_FROM = "2026-12-02T17:00"
 
 
@@ -25,7 +27,12 @@ def machine_letter(record):
     if name.startswith("Intel"):
         return "A (Intel)"
     if name.startswith("AMD"):
-        return "D (AMD)" if record.get("finished", "") >= MACHINE_D_FROM else "C (AMD)"
+        if "family 25 " in name:
+            return "D (AMD)"
+        if "family 26 " in name:
+            return "C (AMD)"
+        when = record.get("finished", record.get("measured", ""))
+        return "D (AMD)" if when >= MACHINE_D_FROM else "C (AMD)"
     return name
 
 
@@ -52,7 +59,8 @@ def rows(results):
         g = groups[key]
         dataset, model, settings, epochs = key
         probe = probes.get((dataset, model, settings))
-        speed = f"{probe['samples_per_second']:,.0f} ({probe['ratio_to_dense']:.1f}×)" if probe else "–"
+        speed = (f"{probe['samples_per_second']:,.0f} ({probe['ratio_to_dense']:.1f}×, {machine_letter(probe)[0]})"
+                 if probe else "–")
         paper = f"{PAPER[(dataset, model)]:.2f} %" if (dataset, model) in PAPER else "–"
         name = dataset + (" (augmented)" if g[0].get("augmented") else "")
         machines = ", ".join(sorted({machine_letter(r) for r in g}))

@@ -22,10 +22,17 @@ enum Timing {
 }
 
 enum Machine {
+  /// The CPU's model name with its family and model numbers: guests often
+  /// see only "AMD EPYC", which names Zen 3, 4 and 5 alike.
   static var cpuModel: String {
     let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-    let line = info.split(separator: "\n").first { $0.hasPrefix("model name") }
-    return line.map { String($0.split(separator: ":", maxSplits: 1)[1]).trimmingCharacters(in: .whitespaces) } ?? "unknown"
+    func field(_ key: String) -> String? {
+      let line = info.split(separator: "\n").first { $0.hasPrefix(key) && $0.contains(":") }
+      return line.map { String($0.split(separator: ":", maxSplits: 1)[1]).trimmingCharacters(in: .whitespaces) }
+    }
+    let name = field("model name") ?? "unknown"
+    guard let family = field("cpu family"), let model = field("model\t") else { return name }
+    return "\(name) (family \(family) model \(model))"
   }
 
   static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
