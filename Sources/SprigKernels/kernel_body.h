@@ -358,4 +358,3 @@ static float SPRIG_NAME(stream_sum_)(const float *x, int64_t n) {
 #undef SPRIG_NAME
 #undef SPRIG_CAT
 #undef SPRIG_CAT2
-

@@ -64,6 +64,22 @@ final class SparseKernelTests: XCTestCase {
     }
   }
 
+  func testRectifiedForwardIsTheForwardClampedAtZeroOnEveryCodePath() {
+    forEachInstructionSet { isa in
+      for (s, shape) in shapes.enumerated() {
+        let w = randomCSR(rows: shape.rows, columns: shape.columns, density: 0.3, seed: UInt64(s))
+        let bias = (0..<shape.rows).map { Float($0 % 3) - 1 }  // rows on both sides of zero
+        for batch in batches {
+          let x = randomMatrix(rows: shape.columns, columns: batch, seed: UInt64(batch))
+          let plain = Matrix(rows: 0, columns: 0), rectified = Matrix(rows: 0, columns: 0)
+          SparseKernels.multiply(w.pattern, values: w.values, bias: bias, x, into: plain)
+          SparseKernels.multiply(w.pattern, values: w.values, bias: bias, x, into: rectified, rectified: true)
+          XCTAssertEqual(rectified.elements.map { $0 }, plain.elements.map { $0 > 0 ? $0 : 0 }, "\(isa) \(shape) batch \(batch)")
+        }
+      }
+    }
+  }
+
   func testBackwardThroughTransposedPatternEqualsDenseReference() {
     forEachInstructionSet { isa in
       for (s, shape) in shapes.enumerated() {
