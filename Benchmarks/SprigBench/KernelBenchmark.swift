@@ -120,6 +120,24 @@ struct KernelBenchmark: ParsableCommand {
               + String(format: " %6.1f%% %3d %8.3f %8.1f  (%.0f GB/s from %.0f KB)", density * 100, t, stream * 1e3,
                        records.last!.gflops, streamed / stream / 1e9, inputBytes / 1024))
           for (op, work, body) in ops { add(op, "sprig", Timing.median(body), work, bytes: bytes) }
+          // The backward through a ReLU before the layer, with the bias sums
+          // of the layer before it: in the SpMM's rows (as Sequential runs a
+          // sparse-ReLU-sparse stack) against the three passes it replaces,
+          // timed in turn.
+          let reluOutput = x.copy()
+          ElementwiseKernels.reluInPlace(reluOutput)
+          let masked = Matrix(rows: nIn, columns: batch)
+          var sums = [Float](repeating: 0, count: nIn)
+          let (fusedSeconds, unfusedSeconds) = Timing.interleavedMedians({
+            SparseKernels.multiply(
+              tPattern, values: w.values, valuePositions: tSource, dY, maskedBy: reluOutput, into: dX, rowSums: &sums)
+          }) {
+            SparseKernels.multiply(tPattern, values: w.values, valuePositions: tSource, dY, into: dX)
+            ElementwiseKernels.reluBackward(reluOutput, dX, into: masked)
+            SparseKernels.rowSums(masked, into: &sums)
+          }
+          add("backward+relu", "sprig", fusedSeconds, flops, bytes: bytes)
+          add("backward+relu", "sprig-unfused", unfusedSeconds, flops, bytes: bytes)
           if !noGraphblas {
             // GraphBLAS as a layer would use it: CSR import of W, full activations in and out.
             let gy = Matrix(rows: 0, columns: 0)

@@ -19,6 +19,30 @@ enum Timing {
     }
     return times.sorted()[times.count / 2]
   }
+
+  /// Median seconds per call of each body, their samples taken in turn
+  /// (a, b, a, b, …) so that a noisy machine's slow spells fall on both:
+  /// how two variants of the same work are compared.
+  static func interleavedMedians(
+    samples: Int = 9, sampleSeconds: Double = 0.03, _ a: () -> Void, _ b: () -> Void
+  ) -> (Double, Double) {
+    a()
+    b()
+    let t0 = Date()
+    a()
+    let once = max(Date().timeIntervalSince(t0), 1e-7)
+    let repeats = max(1, Int(sampleSeconds / once))
+    var times: ([Double], [Double]) = ([], [])
+    for _ in 0..<samples {
+      var start = Date()
+      for _ in 0..<repeats { a() }
+      times.0.append(Date().timeIntervalSince(start) / Double(repeats))
+      start = Date()
+      for _ in 0..<repeats { b() }
+      times.1.append(Date().timeIntervalSince(start) / Double(repeats))
+    }
+    return (times.0.sorted()[samples / 2], times.1.sorted()[samples / 2])
+  }
 }
 
 enum Machine {

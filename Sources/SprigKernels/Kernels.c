@@ -37,6 +37,22 @@ static inline float gradient_base(const sprig_gradient_store *s, const float *ou
 
 // hsum4_8(a, b, c, d) = (Σa, Σb, Σc, Σd): one shuffle tree for four dot
 // products instead of four separate horizontal sums.
+// Σ d[0..<batch] with eight partial sums (a single scalar sum is a serial
+// chain of float additions that the compiler may not reorder); the one
+// summation of sprig_row_sums and of the SpMM's row sums, so both agree.
+static inline float row_sum(const float *d, int64_t batch) {
+  v8f acc = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t b = 0;
+  for (; b + 8 <= batch; b += 8) {
+    v8f v;
+    memcpy(&v, d + b, sizeof v);
+    acc += v;
+  }
+  float s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+  for (; b < batch; b++) s += d[b];
+  return s;
+}
+
 #define SPRIG_HELPERS                                                          \
   static inline v4f hsum4_8(v8f a, v8f b, v8f c, v8f d) {                     \
     v8f ab = __builtin_shufflevector(a, b, 0, 1, 2, 3, 8, 9, 10, 11) +       \
@@ -213,9 +229,9 @@ void sprig_spmm_rows(const int32_t *row_ptr, const int32_t *col_idx,
                      const int32_t *value_index, const float *values,
                      const float *bias, const float *x, int64_t ldx,
                      float *y, int64_t ldy, int64_t batch,
-                     int64_t row_begin, int64_t row_end, int rectify) {
+                     int64_t row_begin, int64_t row_end, int rectify, const float *mask, float *row_sums) {
   SPRIG_DISPATCH(spmm_rows, row_ptr, col_idx, value_index, values, bias, x, ldx, y, ldy, batch, row_begin, row_end,
-                 rectify);
+                 rectify, mask, row_sums);
 }
 
 void sprig_sddmm_rows(const int32_t *row_ptr, const int32_t *col_idx,
@@ -236,21 +252,7 @@ void sprig_backward_rows(const int32_t *row_ptr, const int32_t *col_idx,
 
 void sprig_row_sums(const float *dy, int64_t lddy, float *out, int64_t batch,
                     int64_t row_begin, int64_t row_end) {
-  // Eight partial sums per row: a single scalar sum is a serial chain of
-  // float additions that the compiler may not reorder.
-  for (int64_t r = row_begin; r < row_end; r++) {
-    const float *d = dy + r * lddy;
-    v8f acc = {0, 0, 0, 0, 0, 0, 0, 0};
-    int64_t b = 0;
-    for (; b + 8 <= batch; b += 8) {
-      v8f v;
-      memcpy(&v, d + b, sizeof v);
-      acc += v;
-    }
-    float s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
-    for (; b < batch; b++) s += d[b];
-    out[r] = s;
-  }
+  for (int64_t r = row_begin; r < row_end; r++) out[r] = row_sum(dy + r * lddy, batch);
 }
 
 float sprig_stream_sum(const float *x, int64_t n) {

@@ -31,6 +31,15 @@ public final class ReLU: Layer {
     return y
   }
 
+  /// The backward when the next layer already carried the gradient through
+  /// this ReLU (a ``SparseLinear`` whose backward SpMM masks by its input,
+  /// this ReLU's output; see ``Sequential/backward(_:)``): `dX` is that
+  /// gradient, returned as is, and the cached input is released.
+  func backward(alreadyMasked dX: Matrix) -> Matrix {
+    _ = core.takeInput(for: dX, name: name)
+    return dX
+  }
+
   public func backward(_ dY: Matrix) -> Matrix {
     let x = core.takeInput(for: dY, name: name)
     guard needsInputGradient else { return core.noInputGradient() }

@@ -99,9 +99,37 @@ public final class SparseLinear: Layer {
     return output
   }
 
-  public func backward(_ dY: Matrix) -> Matrix {
+  public func backward(_ dY: Matrix) -> Matrix { backward(dY, biasGradientDone: false) }
+
+  /// The backward with the ReLU before this layer folded in (``Sequential``
+  /// fuses SparseLinear, ReLU, SparseLinear): the backward SpMM keeps the
+  /// gradient where this layer's input — the ReLU's output — is positive,
+  /// which is the ReLU's backward, and sums each row into `inputRowSums`, the
+  /// bias gradient of the layer before the ReLU. Nil, with nothing done,
+  /// where this layer's backward does not run that SpMM (GraphBLAS backend,
+  /// the one-pass fused kernel, or no input gradient): then the layers run
+  /// one by one. `biasGradientDone`: the layer after this one already
+  /// wrote this layer's bias gradient.
+  func backward(_ dY: Matrix, throughReLUSummingInto inputRowSums: inout [Float], biasGradientDone: Bool) -> Matrix? {
+    guard let x = input, backend == .sprig, needsInputGradient,
+      !(Parallel.threadCount == 1 && SparseKernels.fusedBackwardPays)
+    else { return nil }
+    if !biasGradientDone { SparseKernels.rowSums(dY, into: &bias.gradient) }  // db = Σ_batch dY
+    input = nil
+    writeWeightGradient { out, store in  // dW = (dY·Xᵀ) ∘ pattern
+      SparseKernels.sampledProduct(pattern, dY, x, into: &out, store: store)
+    }
+    SparseKernels.multiply(  // dX = (Wᵀ·dY) ∘ [x > 0], and its row sums
+      transposedPattern, values: weight.value, valuePositions: transposedSource, dY, maskedBy: x, into: inputGradient,
+      rowSums: &inputRowSums)
+    return inputGradient
+  }
+
+  /// The backward; `biasGradientDone` when the next layer already wrote
+  /// the bias gradient (see ``backward(_:throughReLUSummingInto:biasGradientDone:)``).
+  func backward(_ dY: Matrix, biasGradientDone: Bool) -> Matrix {
     guard let x = input else { preconditionFailure("\(name): backward without a training forward") }
-    SparseKernels.rowSums(dY, into: &bias.gradient)  // db = Σ_batch dY
+    if !biasGradientDone { SparseKernels.rowSums(dY, into: &bias.gradient) }  // db = Σ_batch dY
     input = nil
     switch backend {
     case .sprig:

@@ -53,7 +53,28 @@ public final class Sequential {
   /// Backpropagates ∂L/∂output through every layer, writing parameter gradients.
   public func backward(_ outputGradient: Matrix) {
     var g = outputGradient
-    for layer in layers.reversed() { g = layer.backward(g) }
+    var i = layers.count - 1
+    var biasGradientDone = false  // layers[i]'s, written by the layer after it
+    while i >= 0 {
+      // Sparse, ReLU, sparse: the last one's backward SpMM does the ReLU's
+      // backward and the first one's bias sums while each row is in L1 (the
+      // separate passes over the 4000-wide gradients cost 4 % of a sparse
+      // CIFAR-10 step). Same values as layer by layer.
+      if i >= 2, let after = layers[i] as? SparseLinear, let relu = layers[i - 1] as? ReLU,
+        let before = layers[i - 2] as? SparseLinear,
+        let dZ = after.backward(g, throughReLUSummingInto: &before.bias.gradient, biasGradientDone: biasGradientDone)
+      {
+        g = relu.backward(alreadyMasked: dZ)
+        (i, biasGradientDone) = (i - 2, true)
+      } else {
+        if biasGradientDone, let sparse = layers[i] as? SparseLinear {
+          g = sparse.backward(g, biasGradientDone: true)
+        } else {
+          g = layers[i].backward(g)
+        }
+        (i, biasGradientDone) = (i - 1, false)
+      }
+    }
   }
 
   /// The first layer whose output on `x` holds NaN or ±Inf, with its index:

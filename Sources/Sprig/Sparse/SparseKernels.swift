@@ -61,6 +61,35 @@ public enum SparseKernels {
     _ pattern: SparsityPattern, values: [Float], valuePositions: [Int32]? = nil, bias: [Float]? = nil,
     _ x: Matrix, into y: Matrix, rectified: Bool = false
   ) {
+    multiply(pattern, values: values, valuePositions: valuePositions, bias: bias, x, into: y, rectified: rectified,
+             mask: nil, rowSums: nil)
+  }
+
+  /// `Y = (W·X) ∘ [mask > 0]` with `rowSums[r] = Σ_b Y[r, b]`: the backward
+  /// SpMM of a layer whose input is a ReLU's output `mask`, carrying the
+  /// gradient through that ReLU (`mask > 0` exactly where the ReLU's input
+  /// was) and summing it into the bias gradient of the layer before, each
+  /// row while it is in L1. The same values as ``multiply(_:values:valuePositions:bias:_:into:rectified:)``
+  /// followed by the ReLU's backward and ``rowSums(_:into:)``.
+  public static func multiply(
+    _ pattern: SparsityPattern, values: [Float], valuePositions: [Int32]? = nil, _ x: Matrix,
+    maskedBy mask: Matrix, into y: Matrix, rowSums: inout [Float]
+  ) {
+    precondition(mask.rows == pattern.rows && mask.columns == x.columns,
+      "SpMM: a \(mask.rows)×\(mask.columns) mask for a \(pattern.rows)×\(x.columns) output")
+    precondition(rowSums.count == pattern.rows)
+    mask.elements.withUnsafeBufferPointer { m in
+      rowSums.withUnsafeMutableBufferPointer { sums in
+        multiply(pattern, values: values, valuePositions: valuePositions, bias: nil, x, into: y, rectified: false,
+                 mask: m.baseAddress, rowSums: sums.baseAddress)
+      }
+    }
+  }
+
+  private static func multiply(
+    _ pattern: SparsityPattern, values: [Float], valuePositions: [Int32]?, bias: [Float]?,
+    _ x: Matrix, into y: Matrix, rectified: Bool, mask: UnsafePointer<Float>?, rowSums: UnsafeMutablePointer<Float>?
+  ) {
     precondition(x.rows == pattern.columns, "SpMM: input has \(x.rows) features, pattern has \(pattern.columns) columns")
     precondition(bias == nil || bias!.count == pattern.rows)
     let batch = x.columns
@@ -77,7 +106,7 @@ public enum SparseKernels {
                   Parallel.forEachChunk(of: pattern.rows, minimumChunk: minRows) { range in
                     sprig_spmm_rows(
                       rpB, ciB, vp, vB, b, xB, Int64(batch), yB, Int64(batch), Int64(batch),
-                      Int64(range.lowerBound), Int64(range.upperBound), rectified ? 1 : 0)
+                      Int64(range.lowerBound), Int64(range.upperBound), rectified ? 1 : 0, mask, rowSums)
                   }
                 }
               }

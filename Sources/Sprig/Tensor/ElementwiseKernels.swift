@@ -2,7 +2,9 @@
 import SprigKernels
 
 /// Elementwise layer kernels written in C (see `Activations.c` for why).
-enum ElementwiseKernels {
+/// The ReLU's two are public for benchmarks that time them against fused
+/// kernels.
+public enum ElementwiseKernels {
   /// SReLU's backward over a features × batch input `x` and output gradient
   /// `dY`: writes `dX` (when given) and, per unit, the four sums
   /// (Σʳdy, Σʳdy·x, Σˡdy, Σˡdy·x) over the right and left outer branches
@@ -57,12 +59,12 @@ enum ElementwiseKernels {
   }
 
   /// `m = max(m, 0)` elementwise, in place.
-  static func reluInPlace(_ m: Matrix) {
+  public static func reluInPlace(_ m: Matrix) {
     m.elements.withUnsafeMutableBufferPointer { p in sprig_relu_forward(p.baseAddress, p.baseAddress, Int64(p.count)) }
   }
 
   /// `dx = x > 0 ? dy : 0` elementwise.
-  static func reluBackward(_ x: Matrix, _ dY: Matrix, into dX: Matrix) {
+  public static func reluBackward(_ x: Matrix, _ dY: Matrix, into dX: Matrix) {
     precondition(dX.count == x.count && dY.count == x.count)
     x.elements.withUnsafeBufferPointer { xs in
       dY.elements.withUnsafeBufferPointer { dys in

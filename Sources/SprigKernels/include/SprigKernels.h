@@ -37,11 +37,16 @@ sprig_isa sprig_kernels_force_isa(sprig_isa isa);
 /// `bias` may be NULL (then Y starts from zero). `rectify` non-zero applies
 /// a ReLU to each row as it is finished, while the row is still in L1: a
 /// separate pass would read and write the whole output from L2 or L3 again.
+/// For the same reason the backward through a ReLU is done here too: `mask`,
+/// when not NULL, is shaped like Y (leading dimension `ldy`) and keeps
+/// Y[r, c] where mask[r, c] > 0, zeroing it elsewhere (the mask being the
+/// ReLU's output); `row_sums`, when not NULL, receives each finished row's
+/// sum (the preceding layer's bias gradient), summed as sprig_row_sums does.
 void sprig_spmm_rows(const int32_t *row_ptr, const int32_t *col_idx,
                      const int32_t *value_index, const float *values,
                      const float *bias, const float *x, int64_t ldx,
                      float *y, int64_t ldy, int64_t batch,
-                     int64_t row_begin, int64_t row_end, int rectify);
+                     int64_t row_begin, int64_t row_end, int rectify, const float *mask, float *row_sums);
 
 /// How a weight-gradient kernel stores the dot product g of entry k into
 /// out[k]. A NULL store, or one with NULL weights, writes out[k] = g.

@@ -80,6 +80,31 @@ final class SparseKernelTests: XCTestCase {
     }
   }
 
+  func testMaskedProductIsTheProductThroughAReLUWithItsRowSumsOnEveryCodePath() {
+    forEachInstructionSet { isa in
+      for (s, shape) in shapes.enumerated() {
+        let w = randomCSR(rows: shape.rows, columns: shape.columns, density: 0.3, seed: UInt64(s) + 20)
+        let (t, source) = w.pattern.transposed()
+        for batch in batches {
+          let dY = randomMatrix(rows: shape.rows, columns: batch, seed: UInt64(batch) + 5)
+          // A ReLU's output: zeros (and rows of them) beside positive values.
+          let mask = randomMatrix(rows: shape.columns, columns: batch, seed: UInt64(batch) + 6)
+          ElementwiseKernels.reluInPlace(mask)
+          let plain = Matrix(rows: 0, columns: 0), masked = Matrix(rows: 0, columns: 0)
+          SparseKernels.multiply(t, values: w.values, valuePositions: source, dY, into: plain)
+          let expected = Matrix(rows: shape.columns, columns: batch)
+          ElementwiseKernels.reluBackward(mask, plain, into: expected)
+          var expectedSums = [Float](repeating: 0, count: shape.columns)
+          SparseKernels.rowSums(expected, into: &expectedSums)
+          var sums = [Float](repeating: .nan, count: shape.columns)
+          SparseKernels.multiply(t, values: w.values, valuePositions: source, dY, maskedBy: mask, into: masked, rowSums: &sums)
+          XCTAssertEqual(masked, expected, "\(isa) \(shape) batch \(batch)")
+          XCTAssertEqual(sums, expectedSums, "\(isa) \(shape) batch \(batch)")
+        }
+      }
+    }
+  }
+
   func testBackwardThroughTransposedPatternEqualsDenseReference() {
     forEachInstructionSet { isa in
       for (s, shape) in shapes.enumerated() {
