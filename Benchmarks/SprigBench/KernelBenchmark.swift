@@ -213,6 +213,17 @@ struct KernelBenchmark: ParsableCommand {
       transposed: tPattern, values: w.values, valuePositions: tSource, dY, x, inputGradient: fusedX, weightGradient: &fused)
     try check("fused-backward (dX)", fusedX.elements, refX.elements)
     try check("fused-backward (dW)", sample.map { fused[$0] }, expected)
+    // The backward through a ReLU whose output is x's positive part: the
+    // dense reference masked, and its row sums.
+    let reluOutput = x.copy()
+    ElementwiseKernels.reluInPlace(reluOutput)
+    let maskedRef = refX.copy()
+    for k in maskedRef.elements.indices where !(reluOutput.elements[k] > 0) { maskedRef.elements[k] = 0 }
+    let sumsRef = (0..<maskedRef.rows).map { r in (0..<maskedRef.columns).reduce(Float(0)) { $0 + maskedRef[r, $1] } }
+    var sums = [Float](repeating: .nan, count: w.columns)
+    SparseKernels.multiply(tPattern, values: w.values, valuePositions: tSource, dY, maskedBy: reluOutput, into: dX, rowSums: &sums)
+    try check("backward+relu (dX)", dX.elements, maskedRef.elements)
+    try check("backward+relu (row sums)", sums, sumsRef)
   }
 
   static func check(_ op: String, _ a: some Collection<Float>, _ b: some Collection<Float>) throws {

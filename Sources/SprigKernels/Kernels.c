@@ -35,8 +35,6 @@ static inline float gradient_base(const sprig_gradient_store *s, const float *ou
   return s && s->weights ? s->momentum * out[k] + s->decay * s->weights[k] : 0.0f;
 }
 
-// hsum4_8(a, b, c, d) = (Σa, Σb, Σc, Σd): one shuffle tree for four dot
-// products instead of four separate horizontal sums.
 // Σ d[0..<batch] with eight partial sums (a single scalar sum is a serial
 // chain of float additions that the compiler may not reorder); the one
 // summation of sprig_row_sums and of the SpMM's row sums, so both agree.
@@ -53,6 +51,8 @@ static inline float row_sum(const float *d, int64_t batch) {
   return s;
 }
 
+// hsum4_8(a, b, c, d) = (Σa, Σb, Σc, Σd): one shuffle tree for four dot
+// products instead of four separate horizontal sums.
 #define SPRIG_HELPERS                                                          \
   static inline v4f hsum4_8(v8f a, v8f b, v8f c, v8f d) {                     \
     v8f ab = __builtin_shufflevector(a, b, 0, 1, 2, 3, 8, 9, 10, 11) +       \
