@@ -138,6 +138,42 @@ struct KernelBenchmark: ParsableCommand {
           }
           add("backward+relu", "sprig", fusedSeconds, flops, bytes: bytes)
           add("backward+relu", "sprig-unfused", unfusedSeconds, flops, bytes: bytes)
+          // The SET paper's activations: SReLU then dropout after the layer
+          // (forward), and the backward through the pair before it with the
+          // bias sums, in the SpMM's rows against the separate passes.
+          let srelu = Self.sreluShape(units: nOut), sreluBefore = Self.sreluShape(units: nIn)
+          let mask = DropoutMask(seed: 7, keep: 0.7), maskBefore = DropoutMask(seed: 8, keep: 0.7)
+          ElementwiseKernels.dropout(x, into: masked, mask: maskBefore)  // the decisions the backward reads
+          let activated = Matrix(rows: 0, columns: 0)
+          let passes = (Matrix(rows: nOut, columns: batch), Matrix(rows: nOut, columns: batch))
+          let (fusedForward, unfusedForward) = Timing.interleavedMedians({
+            SparseKernels.multiply(
+              pattern, values: w.values, bias: nil, x, into: y, activating: activated, srelu: srelu, dropout: mask)
+          }) {
+            SparseKernels.multiply(pattern, values: w.values, x, into: y)
+            ElementwiseKernels.sreluForward(
+              y, into: passes.0, leftThreshold: srelu.leftThreshold, leftSlope: srelu.leftSlope,
+              rightThreshold: srelu.rightThreshold, rightSlope: srelu.rightSlope)
+            ElementwiseKernels.dropout(passes.0, into: passes.1, mask: mask)
+          }
+          add("forward+srelu", "sprig", fusedForward, flops, bytes: bytes)
+          add("forward+srelu", "sprig-unfused", unfusedForward, flops, bytes: bytes)
+          var sreluSums: [Float] = []
+          let (fusedBackward, unfusedBackward) = Timing.interleavedMedians({
+            SparseKernels.multiply(
+              tPattern, values: w.values, valuePositions: tSource, dY, into: dX, throughDropout: maskBefore,
+              srelu: sreluBefore, input: x, sums: &sreluSums, rowSums: &sums)
+          }) {
+            SparseKernels.multiply(tPattern, values: w.values, valuePositions: tSource, dY, into: dX)
+            ElementwiseKernels.dropoutBackward(dX, into: masked, mask: maskBefore)
+            let dZ = reluOutput  // scratch of the input's shape
+            ElementwiseKernels.sreluBackward(
+              x: x, dY: masked, into: dZ, leftThreshold: sreluBefore.leftThreshold, leftSlope: sreluBefore.leftSlope,
+              rightThreshold: sreluBefore.rightThreshold, rightSlope: sreluBefore.rightSlope, sums: &sreluSums)
+            SparseKernels.rowSums(dZ, into: &sums)
+          }
+          add("backward+srelu", "sprig", fusedBackward, flops, bytes: bytes)
+          add("backward+srelu", "sprig-unfused", unfusedBackward, flops, bytes: bytes)
           if !noGraphblas {
             // GraphBLAS as a layer would use it: CSR import of W, full activations in and out.
             let gy = Matrix(rows: 0, columns: 0)
@@ -171,6 +207,13 @@ struct KernelBenchmark: ParsableCommand {
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
       try encoder.encode(records).write(to: URL(fileURLWithPath: json))
     }
+  }
+
+  /// An SReLU as SReLU(size:) starts, for timing its fused kernels.
+  static func sreluShape(units: Int) -> SReLUShape {
+    SReLUShape(
+      leftThreshold: [Float](repeating: 0, count: units), leftSlope: [Float](repeating: 0.01, count: units),
+      rightThreshold: [Float](repeating: 0.5, count: units), rightSlope: [Float](repeating: 1, count: units))
   }
 
   static func random(rows: Int, columns: Int, seed: UInt64) -> Matrix {
@@ -224,6 +267,32 @@ struct KernelBenchmark: ParsableCommand {
     SparseKernels.multiply(tPattern, values: w.values, valuePositions: tSource, dY, maskedBy: reluOutput, into: dX, rowSums: &sums)
     try check("backward+relu (dX)", dX.elements, maskedRef.elements)
     try check("backward+relu (row sums)", sums, sumsRef)
+    // Through SReLU and dropout: the dense references run through the
+    // separate elementwise passes.
+    let mask = DropoutMask(seed: 7, keep: 0.7), maskBefore = DropoutMask(seed: 8, keep: 0.7)
+    let srelu = sreluShape(units: w.rows), sreluBefore = sreluShape(units: w.columns)
+    let activatedRef = Matrix(rows: w.rows, columns: x.columns), droppedRef = Matrix(rows: w.rows, columns: x.columns)
+    ElementwiseKernels.sreluForward(
+      ref, into: activatedRef, leftThreshold: srelu.leftThreshold, leftSlope: srelu.leftSlope,
+      rightThreshold: srelu.rightThreshold, rightSlope: srelu.rightSlope)
+    ElementwiseKernels.dropout(activatedRef, into: droppedRef, mask: mask)
+    let activated = Matrix(rows: 0, columns: 0)
+    SparseKernels.multiply(w.pattern, values: w.values, bias: nil, x, into: y, activating: activated, srelu: srelu, dropout: mask)
+    try check("forward+srelu", activated.elements, droppedRef.elements)
+    let droppedX = Matrix(rows: w.columns, columns: x.columns), sreluRef = Matrix(rows: w.columns, columns: x.columns)
+    ElementwiseKernels.dropout(x, into: droppedX, mask: maskBefore)  // draws the decisions
+    ElementwiseKernels.dropoutBackward(refX, into: droppedX, mask: maskBefore)
+    var sreluSumsRef: [Float] = [], sreluSums: [Float] = []
+    ElementwiseKernels.sreluBackward(
+      x: x, dY: droppedX, into: sreluRef, leftThreshold: sreluBefore.leftThreshold, leftSlope: sreluBefore.leftSlope,
+      rightThreshold: sreluBefore.rightThreshold, rightSlope: sreluBefore.rightSlope, sums: &sreluSumsRef)
+    let rowSumsRef = (0..<sreluRef.rows).map { r in (0..<sreluRef.columns).reduce(Float(0)) { $0 + sreluRef[r, $1] } }
+    SparseKernels.multiply(
+      tPattern, values: w.values, valuePositions: tSource, dY, into: dX, throughDropout: maskBefore,
+      srelu: sreluBefore, input: x, sums: &sreluSums, rowSums: &sums)
+    try check("backward+srelu (dX)", dX.elements, sreluRef.elements)
+    try check("backward+srelu (SReLU sums)", sreluSums, sreluSumsRef)
+    try check("backward+srelu (row sums)", sums, rowSumsRef)
   }
 
   static func check(_ op: String, _ a: some Collection<Float>, _ b: some Collection<Float>) throws {

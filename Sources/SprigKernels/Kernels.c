@@ -2,6 +2,7 @@
 // and dispatched at run time, so Sprig is fast as a dependency without
 // -target-cpu or unsafeFlags.
 #include "SprigKernels.h"
+#include "activation_rows.h"
 
 #ifndef SPRIG_PREFETCH
 #define SPRIG_PREFETCH 4
@@ -49,6 +50,32 @@ static inline float row_sum(const float *d, int64_t batch) {
   float s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
   for (; b < batch; b++) s += d[b];
   return s;
+}
+
+// sprig_epilogue's steps on the finished row r of Y (`yr`), in the order of
+// its fields. Inlined into each variant's SpMM, it compiles for that ISA.
+static inline __attribute__((always_inline)) void finish_row(const sprig_epilogue *e, int64_t r, float *yr,
+                                                              int64_t ldy, int64_t batch) {
+  if (e->rectify)
+    for (int64_t c = 0; c < batch; c++) yr[c] = yr[c] > 0 ? yr[c] : 0.0f;  // as sprig_relu_forward
+  if (e->relu_output) {
+    const float *mr = e->relu_output + r * ldy;
+    for (int64_t c = 0; c < batch; c++) yr[c] = mr[c] > 0 ? yr[c] : 0.0f;
+  }
+  if (e->activated) {
+    float *ar = e->activated + r * ldy;
+    srelu_forward_row(yr, ar, batch, e->left_threshold[r], e->left_slope[r], e->right_threshold[r],
+                      e->right_slope[r]);
+    if (e->dropout_kept)
+      dropout_row(ar, ar, e->dropout_kept + r * ldy, batch, r * ldy, e->dropout_seed, e->keep_threshold,
+                  e->dropout_scale);
+  }
+  if (e->srelu_input) {
+    if (e->dropout_kept) dropout_backward_row(yr, yr, e->dropout_kept + r * ldy, batch, e->dropout_scale);
+    srelu_backward_row(e->srelu_input + r * ldy, yr, yr, batch, e->left_threshold[r], e->left_slope[r],
+                       e->right_threshold[r], e->right_slope[r], e->srelu_sums + 4 * r);
+  }
+  if (e->row_sums) e->row_sums[r] = row_sum(yr, batch);
 }
 
 // hsum4_8(a, b, c, d) = (Σa, Σb, Σc, Σd): one shuffle tree for four dot
@@ -229,9 +256,9 @@ void sprig_spmm_rows(const int32_t *row_ptr, const int32_t *col_idx,
                      const int32_t *value_index, const float *values,
                      const float *bias, const float *x, int64_t ldx,
                      float *y, int64_t ldy, int64_t batch,
-                     int64_t row_begin, int64_t row_end, int rectify, const float *mask, float *row_sums) {
+                     int64_t row_begin, int64_t row_end, const sprig_epilogue *epilogue) {
   SPRIG_DISPATCH(spmm_rows, row_ptr, col_idx, value_index, values, bias, x, ldx, y, ldy, batch, row_begin, row_end,
-                 rectify, mask, row_sums);
+                 epilogue);
 }
 
 void sprig_sddmm_rows(const int32_t *row_ptr, const int32_t *col_idx,

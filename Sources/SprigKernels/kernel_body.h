@@ -65,8 +65,7 @@ static void SPRIG_NAME(spmm_rows_)(const int32_t *row_ptr, const int32_t *col_id
                                    const int32_t *value_index, const float *values,
                                    const float *bias, const float *x, int64_t ldx,
                                    float *y, int64_t ldy, int64_t batch,
-                                   int64_t row_begin, int64_t row_end, int rectify, const float *mask,
-                                   float *row_sums) {
+                                   int64_t row_begin, int64_t row_end, const sprig_epilogue *epilogue) {
   for (int64_t r = row_begin; r < row_end; r++) {
     const float b0 = bias ? bias[r] : 0.0f;
     const int32_t k0 = row_ptr[r], k1 = row_ptr[r + 1];
@@ -109,17 +108,7 @@ static void SPRIG_NAME(spmm_rows_)(const int32_t *row_ptr, const int32_t *col_id
       }
       yr[b] = a;
     }
-    // A ReLU after the layer, applied while the row is in L1 (see
-    // sprig_spmm_rows): the same select as sprig_relu_forward.
-    if (rectify)
-      for (int64_t c = 0; c < batch; c++) yr[c] = yr[c] > 0 ? yr[c] : 0.0f;
-    // The backward through a ReLU before the layer, and that layer's bias
-    // gradient, the same way while the row is in L1 (see sprig_spmm_rows).
-    if (mask) {
-      const float *mr = mask + r * ldy;
-      for (int64_t c = 0; c < batch; c++) yr[c] = mr[c] > 0 ? yr[c] : 0.0f;
-    }
-    if (row_sums) row_sums[r] = row_sum(yr, batch);
+    if (epilogue) finish_row(epilogue, r, yr, ldy, batch);
   }
 }
 

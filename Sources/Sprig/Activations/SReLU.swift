@@ -39,8 +39,9 @@ public final class SReLU: Layer {
   public var parameters: [Parameter] { [leftThreshold, leftSlope, rightThreshold, rightSlope] }
   public var name: String { "SReLU \(inputSize)" }
   private let core = ElementwiseCore()
-  /// The backward's per-unit branch sums, kept between steps.
-  private var sums: [Float] = []
+  /// The backward's per-unit branch sums, kept between steps (written by
+  /// the next layer's SpMM when ``Sequential`` fuses the backward).
+  var sums: [Float] = []
 
   /// An SReLU over `size` features, every unit starting from the given
   /// values (defaults: a leaky ReLU, see the type's documentation).
@@ -65,24 +66,71 @@ public final class SReLU: Layer {
     return y
   }
 
+  /// The four parameters, as the fused SpMM reads them.
+  var shape: SReLUShape {
+    SReLUShape(
+      leftThreshold: leftThreshold.value, leftSlope: leftSlope.value, rightThreshold: rightThreshold.value,
+      rightSlope: rightSlope.value)
+  }
+
+  /// The matrix a fused forward writes this layer's output into.
+  var fusedOutput: Matrix { core.output }
+
+  /// The forward when the layer before computed it in its kernel
+  /// (``Sequential`` fuses sparse, SReLU and dropout; see
+  /// ``SparseKernels/multiply(_:values:bias:_:into:activating:srelu:dropout:)``):
+  /// `z` is this layer's input, kept for the backward.
+  func forward(fusedFrom z: Matrix, training: Bool) {
+    core.adopt(z, training: training, size: inputSize, name: name)
+  }
+
+  /// This layer's input as the last training forward kept it, for a
+  /// backward that the next layer's kernel runs; ``backward(fused:)`` then
+  /// finishes it.
+  func inputForFusedBackward() -> Matrix {
+    guard let x = core.input else { preconditionFailure("\(name): backward without a training forward") }
+    return x
+  }
+
+  /// Finishes a backward the next layer's kernel ran: `dX` is this layer's
+  /// input gradient and ``sums`` holds its sums.
+  func backward(fused dX: Matrix) -> Matrix {
+    _ = core.takeInput(for: dX, name: name)
+    writeParameterGradients()
+    return dX
+  }
+
   public func backward(_ dY: Matrix) -> Matrix {
     let x = core.takeInput(for: dY, name: name)
     let dX = needsInputGradient ? core.inputGradient : nil
     dX?.reshape(rows: x.rows, columns: x.columns)
-    // One branch-free pass in C: which branch an element takes is random,
-    // and mispredicted branches made this loop a third of a SET-MLP step.
-    // Per unit it sums dy and dy·x over each outer branch; the parameter
-    // gradients follow: ∂L/∂tʳ = (1 − aʳ)·Σʳdy, ∂L/∂aʳ = Σʳdy·x − tʳ·Σʳdy
-    // (and the same on the left).
+    // One branch-free pass in C (see activation_rows.h). Per unit it sums dy
+    // and dy·x over each outer branch, from which the parameter gradients follow.
     ElementwiseKernels.sreluBackward(
       x: x, dY: dY, into: dX, leftThreshold: leftThreshold.value, leftSlope: leftSlope.value,
       rightThreshold: rightThreshold.value, rightSlope: rightSlope.value, sums: &sums)
-    for i in 0..<inputSize {
-      rightThreshold.gradient[i] = (1 - rightSlope.value[i]) * sums[4 * i]
-      rightSlope.gradient[i] = sums[4 * i + 1] - rightThreshold.value[i] * sums[4 * i]
-      leftThreshold.gradient[i] = (1 - leftSlope.value[i]) * sums[4 * i + 2]
-      leftSlope.gradient[i] = sums[4 * i + 3] - leftThreshold.value[i] * sums[4 * i + 2]
-    }
+    writeParameterGradients()
     return dX ?? core.noInputGradient()
+  }
+
+  /// ∂L/∂tʳ = (1 − aʳ)·Σʳdy, ∂L/∂aʳ = Σʳdy·x − tʳ·Σʳdy, and the same on the
+  /// left. Through buffers: per-element access checks on the parameters'
+  /// arrays cost more than the arithmetic.
+  private func writeParameterGradients() {
+    let (tl, al, tr, ar, s) = (leftThreshold.value, leftSlope.value, rightThreshold.value, rightSlope.value, sums)
+    rightThreshold.gradient.withUnsafeMutableBufferPointer { gtr in
+      rightSlope.gradient.withUnsafeMutableBufferPointer { gar in
+        leftThreshold.gradient.withUnsafeMutableBufferPointer { gtl in
+          leftSlope.gradient.withUnsafeMutableBufferPointer { gal in
+            for i in 0..<inputSize {
+              gtr[i] = (1 - ar[i]) * s[4 * i]
+              gar[i] = s[4 * i + 1] - tr[i] * s[4 * i]
+              gtl[i] = (1 - al[i]) * s[4 * i + 2]
+              gal[i] = s[4 * i + 3] - tl[i] * s[4 * i + 2]
+            }
+          }
+        }
+      }
+    }
   }
 }

@@ -99,7 +99,62 @@ public final class SparseLinear: Layer {
     return output
   }
 
+  /// The forward with the ``SReLU`` after this layer, and the ``Dropout``
+  /// after that when `dropout` is given, applied inside the kernel
+  /// (``Sequential`` fuses them): returns the pre-activation, this layer's
+  /// output, and writes the activations into `activated`. Sprig's
+  /// backend only.
+  func forward(_ x: Matrix, training: Bool, activating activated: Matrix, srelu: SReLUShape, dropout: DropoutMask?)
+    -> Matrix
+  {
+    precondition(x.rows == inputSize, "\(name): input has \(x.rows) features")
+    precondition(backend == .sprig, "\(name): the fused SReLU forward runs on Sprig's kernels")
+    SparseKernels.multiply(
+      pattern, values: weight.value, bias: bias.value, x, into: output, activating: activated, srelu: srelu,
+      dropout: dropout)
+    input = training ? x : nil
+    return output
+  }
+
   public func backward(_ dY: Matrix) -> Matrix { backward(dY, biasGradientDone: false) }
+
+  /// Whether this layer's backward runs the SpMM `dX = Wᵀ·dY` that can carry
+  /// the gradient on through the activation before the layer: not on the
+  /// GraphBLAS backend, not with the one-pass fused kernel, not without an
+  /// input gradient.
+  var backwardCarriesThroughActivation: Bool {
+    backend == .sprig && needsInputGradient && !(Parallel.threadCount == 1 && SparseKernels.fusedBackwardPays)
+  }
+
+  /// The backward with the SReLU before this layer — and the dropout
+  /// between them, when `dropout` is given — folded into the backward SpMM
+  /// (``Sequential`` fuses SparseLinear, SReLU, dropout, SparseLinear): the
+  /// returned gradient is the SReLU's input gradient, `sums` the SReLU's
+  /// four sums per unit, and `inputRowSums` the bias gradient of the layer
+  /// before the SReLU. Only where ``backwardCarriesThroughActivation``.
+  func backward(
+    _ dY: Matrix, throughDropout dropout: DropoutMask?, srelu: SReLUShape, sreluInput z: Matrix, sums: inout [Float],
+    summingInto inputRowSums: inout [Float], biasGradientDone: Bool
+  ) -> Matrix {
+    precondition(backwardCarriesThroughActivation)
+    let x = weightGradientStart(dY, biasGradientDone: biasGradientDone)
+    SparseKernels.multiply(  // dX = SReLU′(z) ∘ dropout(Wᵀ·dY), and its row sums
+      transposedPattern, values: weight.value, valuePositions: transposedSource, dY, into: inputGradient,
+      throughDropout: dropout, srelu: srelu, input: z, sums: &sums, rowSums: &inputRowSums)
+    return inputGradient
+  }
+
+  /// The bias and weight gradients of a backward whose SpMM carries on
+  /// through the activation before; returns the cached input.
+  private func weightGradientStart(_ dY: Matrix, biasGradientDone: Bool) -> Matrix {
+    guard let x = input else { preconditionFailure("\(name): backward without a training forward") }
+    if !biasGradientDone { SparseKernels.rowSums(dY, into: &bias.gradient) }  // db = Σ_batch dY
+    input = nil
+    writeWeightGradient { out, store in  // dW = (dY·Xᵀ) ∘ pattern
+      SparseKernels.sampledProduct(pattern, dY, x, into: &out, store: store)
+    }
+    return x
+  }
 
   /// The backward with the ReLU before this layer folded in (``Sequential``
   /// fuses SparseLinear, ReLU, SparseLinear): the backward SpMM keeps the
@@ -111,14 +166,8 @@ public final class SparseLinear: Layer {
   /// one by one. `biasGradientDone`: the layer after this one already
   /// wrote this layer's bias gradient.
   func backward(_ dY: Matrix, throughReLUSummingInto inputRowSums: inout [Float], biasGradientDone: Bool) -> Matrix? {
-    guard let x = input, backend == .sprig, needsInputGradient,
-      !(Parallel.threadCount == 1 && SparseKernels.fusedBackwardPays)
-    else { return nil }
-    if !biasGradientDone { SparseKernels.rowSums(dY, into: &bias.gradient) }  // db = Σ_batch dY
-    input = nil
-    writeWeightGradient { out, store in  // dW = (dY·Xᵀ) ∘ pattern
-      SparseKernels.sampledProduct(pattern, dY, x, into: &out, store: store)
-    }
+    guard backwardCarriesThroughActivation else { return nil }
+    let x = weightGradientStart(dY, biasGradientDone: biasGradientDone)
     SparseKernels.multiply(  // dX = (Wᵀ·dY) ∘ [x > 0], and its row sums
       transposedPattern, values: weight.value, valuePositions: transposedSource, dY, maskedBy: x, into: inputGradient,
       rowSums: &inputRowSums)

@@ -61,8 +61,9 @@ public enum SparseKernels {
     _ pattern: SparsityPattern, values: [Float], valuePositions: [Int32]? = nil, bias: [Float]? = nil,
     _ x: Matrix, into y: Matrix, rectified: Bool = false
   ) {
-    multiply(pattern, values: values, valuePositions: valuePositions, bias: bias, x, into: y, rectified: rectified,
-             mask: nil, rowSums: nil)
+    var epilogue = sprig_epilogue()
+    epilogue.rectify = rectified ? 1 : 0
+    multiply(pattern, values: values, valuePositions: valuePositions, bias: bias, x, into: y, epilogue: epilogue)
   }
 
   /// `Y = (W·X) ∘ [mask > 0]` with `rowSums[r] = Σ_b Y[r, b]`: the backward
@@ -80,33 +81,39 @@ public enum SparseKernels {
     precondition(rowSums.count == pattern.rows)
     mask.elements.withUnsafeBufferPointer { m in
       rowSums.withUnsafeMutableBufferPointer { sums in
-        multiply(pattern, values: values, valuePositions: valuePositions, bias: nil, x, into: y, rectified: false,
-                 mask: m.baseAddress, rowSums: sums.baseAddress)
+        var epilogue = sprig_epilogue()
+        epilogue.relu_output = m.baseAddress
+        epilogue.row_sums = sums.baseAddress
+        multiply(pattern, values: values, valuePositions: valuePositions, bias: nil, x, into: y, epilogue: epilogue)
       }
     }
   }
 
-  private static func multiply(
+  /// `Y = W·X + bias`, then `epilogue` on each finished row (its pointers
+  /// must outlive the call).
+  static func multiply(
     _ pattern: SparsityPattern, values: [Float], valuePositions: [Int32]?, bias: [Float]?,
-    _ x: Matrix, into y: Matrix, rectified: Bool, mask: UnsafePointer<Float>?, rowSums: UnsafeMutablePointer<Float>?
+    _ x: Matrix, into y: Matrix, epilogue: sprig_epilogue
   ) {
     precondition(x.rows == pattern.columns, "SpMM: input has \(x.rows) features, pattern has \(pattern.columns) columns")
     precondition(bias == nil || bias!.count == pattern.rows)
     let batch = x.columns
     y.reshape(rows: pattern.rows, columns: batch)
     let minRows = minimumRows(nonzeros: pattern.nonzeroCount, rows: pattern.rows, batch: batch)
-    withOptionalBuffer(valuePositions) { vp in
-      withOptionalBuffer(bias) { b in
-        pattern.rowPointers.withUnsafeBufferPointer { rp in
-          pattern.columnIndices.withUnsafeBufferPointer { ci in
-            values.withUnsafeBufferPointer { v in
-              x.elements.withUnsafeBufferPointer { px in
-                y.elements.withUnsafeMutableBufferPointer { py in
-                  let (rpB, ciB, vB, xB, yB) = (rp.baseAddress, ci.baseAddress, v.baseAddress, px.baseAddress, py.baseAddress)
-                  Parallel.forEachChunk(of: pattern.rows, minimumChunk: minRows) { range in
-                    sprig_spmm_rows(
-                      rpB, ciB, vp, vB, b, xB, Int64(batch), yB, Int64(batch), Int64(batch),
-                      Int64(range.lowerBound), Int64(range.upperBound), rectified ? 1 : 0, mask, rowSums)
+    withUnsafePointer(to: epilogue) { e in
+      withOptionalBuffer(valuePositions) { vp in
+        withOptionalBuffer(bias) { b in
+          pattern.rowPointers.withUnsafeBufferPointer { rp in
+            pattern.columnIndices.withUnsafeBufferPointer { ci in
+              values.withUnsafeBufferPointer { v in
+                x.elements.withUnsafeBufferPointer { px in
+                  y.elements.withUnsafeMutableBufferPointer { py in
+                    let (rpB, ciB, vB, xB, yB) = (rp.baseAddress, ci.baseAddress, v.baseAddress, px.baseAddress, py.baseAddress)
+                    Parallel.forEachChunk(of: pattern.rows, minimumChunk: minRows) { range in
+                      sprig_spmm_rows(
+                        rpB, ciB, vp, vB, b, xB, Int64(batch), yB, Int64(batch), Int64(batch),
+                        Int64(range.lowerBound), Int64(range.upperBound), e)
+                    }
                   }
                 }
               }

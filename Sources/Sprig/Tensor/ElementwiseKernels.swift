@@ -2,14 +2,14 @@
 import SprigKernels
 
 /// Elementwise layer kernels written in C (see `Activations.c` for why).
-/// The ReLU's two are public for benchmarks that time them against fused
-/// kernels.
+/// The ReLU's, the SReLU's and dropout's are public for benchmarks that
+/// time them against the fused kernels.
 public enum ElementwiseKernels {
   /// SReLU's backward over a features × batch input `x` and output gradient
   /// `dY`: writes `dX` (when given) and, per unit, the four sums
   /// (Σʳdy, Σʳdy·x, Σˡdy, Σˡdy·x) over the right and left outer branches
   /// into `sums` (4 per unit, reused between steps).
-  static func sreluBackward(
+  public static func sreluBackward(
     x: Matrix, dY: Matrix, into dX: Matrix?, leftThreshold: [Float], leftSlope: [Float], rightThreshold: [Float],
     rightSlope: [Float], sums: inout [Float]
   ) {
@@ -36,16 +36,28 @@ public enum ElementwiseKernels {
     }
   }
 
-  /// Inverted dropout of `x` into `y`: each element kept with probability
-  /// `keep` (to 2⁻²⁴) and scaled by 1/keep, the decisions a function of
-  /// `seed` and the element's index only — the backward applies the same
-  /// call to the output gradient.
-  static func dropout(_ x: Matrix, into y: Matrix, keep: Float, seed: UInt64) {
+  /// Inverted dropout of `x` into `y`, drawing `mask`'s decisions (see
+  /// ``DropoutMask``).
+  public static func dropout(_ x: Matrix, into y: Matrix, mask: DropoutMask) {
     precondition(y.count == x.count)
-    let threshold = UInt32((Double(keep) * 16_777_216).rounded())
-    x.elements.withUnsafeBufferPointer { xs in
-      y.elements.withUnsafeMutableBufferPointer { ys in
-        sprig_dropout(xs.baseAddress, ys.baseAddress, Int64(xs.count), seed, threshold, 1 / keep)
+    mask.drawing(rows: x.rows, columns: x.columns) { kept in
+      x.elements.withUnsafeBufferPointer { xs in
+        y.elements.withUnsafeMutableBufferPointer { ys in
+          sprig_dropout(xs.baseAddress, ys.baseAddress, kept, Int64(xs.count), mask.seed, mask.threshold, mask.scale)
+        }
+      }
+    }
+  }
+
+  /// Dropout's backward: `dX = dY`, scaled, where the last forward through
+  /// `mask` kept the element, else 0.
+  public static func dropoutBackward(_ dY: Matrix, into dX: Matrix, mask: DropoutMask) {
+    precondition(dX.count == dY.count)
+    mask.decisions(rows: dY.rows, columns: dY.columns) { kept in
+      dY.elements.withUnsafeBufferPointer { ds in
+        dX.elements.withUnsafeMutableBufferPointer { xs in
+          sprig_dropout_backward(ds.baseAddress, xs.baseAddress, kept, Int64(ds.count), mask.scale)
+        }
       }
     }
   }
@@ -76,7 +88,7 @@ public enum ElementwiseKernels {
   }
 
   /// SReLU's forward of a features × batch `x` into `y`.
-  static func sreluForward(
+  public static func sreluForward(
     _ x: Matrix, into y: Matrix, leftThreshold: [Float], leftSlope: [Float], rightThreshold: [Float], rightSlope: [Float]
   ) {
     precondition(y.rows == x.rows && y.columns == x.columns && leftThreshold.count == x.rows)

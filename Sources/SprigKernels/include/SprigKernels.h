@@ -30,23 +30,54 @@ sprig_isa sprig_kernels_active_isa(void);
 /// Forces an instruction set (clamped to what the CPU supports); returns the one in force.
 sprig_isa sprig_kernels_force_isa(sprig_isa isa);
 
-/// Y[r, :] = bias[r] + sum_k W[r, k] * X[k, :] for rows r in [row_begin, row_end).
+/// What sprig_spmm_rows does to each output row once it is finished, while
+/// the row is still in L1: as separate passes these would read and write the
+/// whole output from L2 or L3 again. Zero-initialised, it does nothing; the
+/// steps run in the order of the fields.
+typedef struct {
+  /// Forward, non-zero: a ReLU on Y's row, in place.
+  int rectify;
+  /// Backward through a ReLU before the layer: not NULL, shaped like Y
+  /// (leading dimension `ldy`), keeps Y[r, c] where relu_output[r, c] > 0
+  /// and zeroes it elsewhere.
+  const float *relu_output;
+  /// Dropout, when `dropout_kept` is not NULL (shaped like Y): in the
+  /// forward, on `activated`, as sprig_dropout with element (r, c) being its
+  /// element r·ldy + c (the same seed, the same decisions), writing the
+  /// decisions to dropout_kept; in the backward, before the SReLU's, as
+  /// sprig_dropout_backward from those decisions.
+  uint64_t dropout_seed;
+  uint32_t keep_threshold;
+  float dropout_scale;
+  uint8_t *dropout_kept;
+  /// SReLU's parameters per row (tˡ, aˡ, tʳ, aʳ), for the next two fields.
+  const float *left_threshold, *left_slope, *right_threshold, *right_slope;
+  /// Forward through an SReLU (and dropout) after the layer: not NULL,
+  /// shaped like Y, receives SReLU(Y[r, :]), dropped out; Y keeps the
+  /// pre-activation, which the SReLU's backward needs.
+  float *activated;
+  /// Backward through an SReLU before the layer (after the dropout above):
+  /// not NULL, the SReLU's input (shaped like Y); Y's row becomes the SReLU's
+  /// input gradient and srelu_sums[4r..4r+3] its four sums, both as
+  /// sprig_srelu_backward_rows.
+  const float *srelu_input;
+  float *srelu_sums;
+  /// Not NULL: each finished row's sum (the preceding layer's bias
+  /// gradient), summed as sprig_row_sums does.
+  float *row_sums;
+} sprig_epilogue;
+
+/// Y[r, :] = bias[r] + sum_k W[r, k] * X[k, :] for rows r in [row_begin, row_end),
+/// then `epilogue` (may be NULL) on each row.
 ///
 /// `value_index`, when not NULL, maps each stored entry to its position in
 /// `values` (used for the transposed pattern, which shares W's values).
-/// `bias` may be NULL (then Y starts from zero). `rectify` non-zero applies
-/// a ReLU to each row as it is finished, while the row is still in L1: a
-/// separate pass would read and write the whole output from L2 or L3 again.
-/// For the same reason the backward through a ReLU is done here too: `mask`,
-/// when not NULL, is shaped like Y (leading dimension `ldy`) and keeps
-/// Y[r, c] where mask[r, c] > 0, zeroing it elsewhere (the mask being the
-/// ReLU's output); `row_sums`, when not NULL, receives each finished row's
-/// sum (the preceding layer's bias gradient), summed as sprig_row_sums does.
+/// `bias` may be NULL (then Y starts from zero).
 void sprig_spmm_rows(const int32_t *row_ptr, const int32_t *col_idx,
                      const int32_t *value_index, const float *values,
                      const float *bias, const float *x, int64_t ldx,
                      float *y, int64_t ldy, int64_t batch,
-                     int64_t row_begin, int64_t row_end, int rectify, const float *mask, float *row_sums);
+                     int64_t row_begin, int64_t row_end, const sprig_epilogue *epilogue);
 
 /// How a weight-gradient kernel stores the dot product g of entry k into
 /// out[k]. A NULL store, or one with NULL weights, writes out[k] = g.
@@ -101,10 +132,14 @@ void sprig_srelu_backward_rows(const float *x, const float *dy, float *dx, int64
                                const float *right_threshold, const float *right_slope, float *sums);
 
 /// Inverted dropout over n values: y[i] = x[i]·scale when element i is
-/// kept (probability keep_threshold / 2^24), else 0. The decisions are a
-/// pure function of `seed` and i, so the backward (dy → dx) is the same
-/// call with the same seed.
-void sprig_dropout(const float *x, float *y, int64_t n, uint64_t seed, uint32_t keep_threshold, float scale);
+/// kept (probability keep_threshold / 2^24), else 0, and kept[i] = 1 or 0.
+/// The decisions are a pure function of `seed` and i.
+void sprig_dropout(const float *x, float *y, uint8_t *kept, int64_t n, uint64_t seed, uint32_t keep_threshold,
+                   float scale);
+
+/// Dropout's backward from the forward's decisions: dx[i] = dy[i]·scale
+/// where kept[i], else 0.
+void sprig_dropout_backward(const float *dy, float *dx, const uint8_t *kept, int64_t n, float scale);
 
 /// SReLU's forward over `rows` units of `batch` samples (unit after unit).
 void sprig_srelu_forward_rows(const float *x, float *y, int64_t batch, int64_t rows,

@@ -37,14 +37,6 @@ final class SparseKernelTests: XCTestCase {
 
   override func tearDown() { SparseKernels.instructionSet = SparseKernels.detectedInstructionSet }
 
-  /// Runs `body` once per instruction set this CPU can execute.
-  func forEachInstructionSet(_ body: (InstructionSet) -> Void) {
-    for isa in InstructionSet.allCases {
-      SparseKernels.instructionSet = isa
-      guard SparseKernels.instructionSet == isa else { continue }  // the CPU lacks it
-      body(isa)
-    }
-  }
 
   func testForwardEqualsDenseReferenceOnEveryCodePath() {
     forEachInstructionSet { isa in

@@ -1,0 +1,85 @@
+import XCTest
+
+@testable import Sprig
+
+/// `Sequential` runs a `SparseLinear` followed by a `ReLU`, or by an `SReLU`
+/// (and a `Dropout`), as one kernel, and backward through sparse, ReLU,
+/// sparse or sparse, SReLU, (dropout,) sparse as one SpMM that carries the
+/// gradient through and sums each row: the results must be the unfused
+/// chain's, exactly.
+final class SparseActivationFusionTests: XCTestCase {
+  /// 40 → 60 → 50 → 30 sparse layers with non-zero biases, so that whole
+  /// rows sit on either side of zero, and `activation` (of a size, the
+  /// layer's index) after each, then a dense 30 → 5 layer.
+  private func model(seed: UInt64, _ activation: (Int, Int, inout SeededGenerator) -> [Layer]) -> [Layer] {
+    var g = SeededGenerator(seed: seed)
+    var layers: [Layer] = []
+    for (k, (n, m)) in [(40, 60), (60, 50), (50, 30)].enumerated() {
+      let sparse = SparseLinear(inputSize: n, outputSize: m, epsilon: 8, using: &g)
+      sparse.bias.value = (0..<m).map { _ in g.nextNormal() * 0.5 }
+      layers += [sparse] + activation(m, k, &g)
+    }
+    return layers + [Linear(inputSize: 30, outputSize: 5, using: &g)]
+  }
+
+  /// Two overlapping sparse-ReLU-sparse runs backward: (third, second), (second, first).
+  private func reluModel(seed: UInt64) -> [Layer] {
+    model(seed: seed) { size, _, _ in [ReLU(size: size)] }
+  }
+
+  /// Backward: (third, SReLU, second) without dropout, (second, dropout,
+  /// SReLU, first) with; forward: each sparse layer with what follows it,
+  /// the last one before the dense layer.
+  private func sreluModel(seed: UInt64) -> [Layer] {
+    model(seed: seed) { size, k, g in
+      let srelu = SReLU(size: size), shape = randomSReLUShape(units: size, seed: seed + UInt64(k))
+      (srelu.leftThreshold.value, srelu.leftSlope.value) = (shape.leftThreshold, shape.leftSlope)
+      (srelu.rightThreshold.value, srelu.rightSlope.value) = (shape.rightThreshold, shape.rightSlope)
+      return k == 1 ? [srelu] : [srelu, Dropout(size: size, rate: 0.3, seed: g.next())]
+    }
+  }
+
+  /// Two training steps of the fused model and the chain on the same
+  /// batches (the second draws new dropout masks), compared exactly.
+  private func assertFusedEqualsChain(_ build: (UInt64) -> [Layer], file: StaticString = #filePath, line: UInt = #line) {
+    let threads = Parallel.threadCount
+    defer { Parallel.threadCount = threads }
+    // One thread on AVX-512 takes the one-pass backward, which does not fuse.
+    for (batch, threadCount) in [(37, 1), (128, 1), (128, 2)] {
+      Parallel.threadCount = threadCount
+      let fused = Sequential(build(3)), chain = build(3)
+      let x = randomMatrix(rows: 40, columns: batch, seed: 4)
+      let dOut = randomMatrix(rows: 5, columns: batch, seed: 5)
+      for step in 1...2 {
+        let context = "batch \(batch), \(threadCount) threads, step \(step)"
+        let yFused = fused.forward(x, training: true)
+        var h = x
+        for layer in chain { h = layer.forward(h, training: true) }
+        XCTAssertEqual(yFused, h, "forward, \(context)", file: file, line: line)
+
+        fused.backward(dOut)
+        var g = dOut
+        for layer in chain.reversed() { g = layer.backward(g) }
+        XCTAssertEqual(
+          fused.parameters.map(\.gradient), chain.flatMap(\.parameters).map(\.gradient), "gradients, \(context)",
+          file: file, line: line)
+      }
+    }
+  }
+
+  func testFusedSparseReLUForwardAndGradientsEqualTheLayerByLayerChain() {
+    assertFusedEqualsChain(reluModel)
+  }
+
+  func testFusedSparseSReLUDropoutForwardAndGradientsEqualTheLayerByLayerChain() {
+    assertFusedEqualsChain(sreluModel)
+  }
+
+  func testFusedSReLUInferenceEqualsTheLayerByLayerChainWithoutDropout() {
+    let fused = Sequential(sreluModel(seed: 6)), chain = sreluModel(seed: 6)
+    let x = randomMatrix(rows: 40, columns: 19, seed: 7)
+    var h = x
+    for layer in chain { h = layer.forward(h, training: false) }
+    XCTAssertEqual(fused.forward(x, training: false), h)
+  }
+}
