@@ -174,6 +174,9 @@ struct KernelBenchmark: ParsableCommand {
           }
           add("backward+srelu", "sprig", fusedBackward, flops, bytes: bytes)
           add("backward+srelu", "sprig-unfused", unfusedBackward, flops, bytes: bytes)
+          if nOut <= NarrowDenseKernels.maximumOutputs && density == densityList[0] {
+            try timeNarrowDense(dense: dense, x: x, dY: dY, threads: t) { records.append($0) }
+          }
           if !noGraphblas {
             // GraphBLAS as a layer would use it: CSR import of W, full activations in and out.
             let gy = Matrix(rows: 0, columns: 0)
@@ -206,6 +209,45 @@ struct KernelBenchmark: ParsableCommand {
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
       try encoder.encode(records).write(to: URL(fileURLWithPath: json))
+    }
+  }
+
+  /// A dense layer with few outputs (a classifier) on Sprig's narrow
+  /// kernels against sgemm, each product in turn with its sgemm form,
+  /// after checking them against it: what Linear chooses between.
+  func timeNarrowDense(dense: Matrix, x: Matrix, dY: Matrix, threads t: Int, record: (KernelRecord) -> Void) throws {
+    let (m, k) = (dense.rows, dense.columns)
+    let w = Array(dense.elements)
+    let y = Matrix(rows: 0, columns: 0), yRef = Matrix(rows: m, columns: batch)
+    let dX = Matrix(rows: 0, columns: 0), dXRef = Matrix(rows: k, columns: batch)
+    var dW = [Float](repeating: 0, count: m * k), dWRef = dW
+    let products: [(String, () -> Void, () -> Void)] = [
+      ("forward", { NarrowDenseKernels.forward(weights: w, outputs: m, bias: nil, x, into: y) },
+       { BLAS.gemm(dense, x, into: yRef) }),
+      ("backward", { NarrowDenseKernels.inputGradient(weights: w, inputs: k, dY, into: dX) },
+       { BLAS.gemm(dense, transposeA: true, dY, into: dXRef) }),
+      ("weight-gradient", { NarrowDenseKernels.weightGradient(dY, x, into: &dW) },
+       { BLAS.gemm(m: m, n: k, k: batch, dY.elements, x.elements, transposeB: true, into: &dWRef) }),
+    ]
+    for (op, narrow, sgemm) in products {
+      narrow()
+      sgemm()
+    }
+    try Self.check("narrow forward", y.elements, yRef.elements)
+    try Self.check("narrow backward", dX.elements, dXRef.elements)
+    try Self.check("narrow weight-gradient", dW, dWRef)
+    let flops = 2 * Double(m * k * batch)
+    for (op, narrow, sgemm) in products {
+      let (ours, theirs) = Timing.interleavedMedians(narrow, sgemm)
+      for (engine, seconds) in [("narrow", ours), ("dense", theirs)] {
+        record(KernelRecord(
+          op: "dense-\(op)", engine: engine, n_in: k, n_out: m, density: 1, batch: batch, threads: t, seconds: seconds,
+          gflops: flops / seconds / 1e9, speedup_vs_dense: theirs / seconds))
+        print(
+          "\("dense-\(op)".padding(toLength: 14, withPad: " ", startingAt: 0)) \(engine.padding(toLength: 10, withPad: " ", startingAt: 0)) "
+            + "\("\(k)→\(m)".padding(toLength: 14, withPad: " ", startingAt: 0))"
+            + String(format: " %6.1f%% %3d %8.3f %8.1f %8.2fx", 100.0, t, seconds * 1e3, flops / seconds / 1e9, theirs / seconds))
+      }
     }
   }
 

@@ -131,6 +131,7 @@ static inline v4f hsum4_16(v16f a, v16f b, v16f c, v16f d) {
 #define SPRIG_BTILE 128
 #define SPRIG_TILE 128
 #include "kernel_body.h"
+#include "narrow_body.h"
 #undef SPRIG_SUFFIX
 #undef SPRIG_SLICED_SDDMM
 #undef SPRIG_TILE
@@ -166,6 +167,7 @@ SPRIG_HELPERS
 #define SPRIG_BTILE 64
 #define SPRIG_TILE 64
 #include "kernel_body.h"
+#include "narrow_body.h"
 #undef SPRIG_SUFFIX
 #undef SPRIG_SLICED_SDDMM
 #undef SPRIG_TILE
@@ -195,6 +197,7 @@ SPRIG_HELPERS
 #define SPRIG_BTILE 32
 #define SPRIG_TILE 32
 #include "kernel_body.h"
+#include "narrow_body.h"
 #undef SPRIG_SUFFIX
 #undef SPRIG_SLICED_SDDMM
 #undef SPRIG_TILE
@@ -280,6 +283,21 @@ void sprig_backward_rows(const int32_t *row_ptr, const int32_t *col_idx,
 void sprig_row_sums(const float *dy, int64_t lddy, float *out, int64_t batch,
                     int64_t row_begin, int64_t row_end) {
   for (int64_t r = row_begin; r < row_end; r++) out[r] = row_sum(dy + r * lddy, batch);
+}
+
+void sprig_narrow_forward(const float *w, int64_t m, int64_t k, const float *bias, const float *x, float *y,
+                          int64_t batch, int64_t b_begin, int64_t b_end) {
+  SPRIG_DISPATCH(narrow_forward, w, m, k, bias, x, y, batch, b_begin, b_end);
+}
+
+void sprig_narrow_input_gradient(const float *w, int64_t m, int64_t k, const float *dy, float *dx, int64_t batch,
+                                 int64_t j_begin, int64_t j_end) {
+  SPRIG_DISPATCH(narrow_input_gradient, w, m, k, dy, dx, batch, j_begin, j_end);
+}
+
+void sprig_narrow_weight_gradient(const float *dy, int64_t m, int64_t k, const float *x, float *dw, int64_t batch,
+                                  int64_t j_begin, int64_t j_end) {
+  SPRIG_DISPATCH(narrow_weight_gradient, dy, m, k, x, dw, batch, j_begin, j_end);
 }
 
 float sprig_stream_sum(const float *x, int64_t n) {

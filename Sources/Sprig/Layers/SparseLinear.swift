@@ -137,7 +137,7 @@ public final class SparseLinear: Layer {
     summingInto inputRowSums: inout [Float], biasGradientDone: Bool
   ) -> Matrix {
     precondition(backwardCarriesThroughActivation)
-    let x = weightGradientStart(dY, biasGradientDone: biasGradientDone)
+    weightGradientStart(dY, biasGradientDone: biasGradientDone)
     SparseKernels.multiply(  // dX = SReLU′(z) ∘ dropout(Wᵀ·dY), and its row sums
       transposedPattern, values: weight.value, valuePositions: transposedSource, dY, into: inputGradient,
       throughDropout: dropout, srelu: srelu, input: z, sums: &sums, rowSums: &inputRowSums)
@@ -146,6 +146,7 @@ public final class SparseLinear: Layer {
 
   /// The bias and weight gradients of a backward whose SpMM carries on
   /// through the activation before; returns the cached input.
+  @discardableResult
   private func weightGradientStart(_ dY: Matrix, biasGradientDone: Bool) -> Matrix {
     guard let x = input else { preconditionFailure("\(name): backward without a training forward") }
     if !biasGradientDone { SparseKernels.rowSums(dY, into: &bias.gradient) }  // db = Σ_batch dY

@@ -157,6 +157,19 @@ void sprig_relu_backward(const float *x, const float *dy, float *dx, int64_t n);
 /// of a sample-major array, written feature-major (a batch).
 void sprig_gather_columns(const float *src, int64_t features, const int64_t *indices, int64_t n, float *dst);
 
+/// A dense layer with few outputs, feature-major (NarrowDense.c): W is
+/// m × k row-major, X k × batch, Y and dY m × batch (rows `batch` apart).
+/// Y[:, b] = bias + W·X[:, b] for batch columns b in [b_begin, b_end)
+/// (`bias` may be NULL).
+void sprig_narrow_forward(const float *w, int64_t m, int64_t k, const float *bias, const float *x, float *y,
+                          int64_t batch, int64_t b_begin, int64_t b_end);
+/// dX[j, :] = Σ_r W[r, j]·dY[r, :] for inputs j in [j_begin, j_end).
+void sprig_narrow_input_gradient(const float *w, int64_t m, int64_t k, const float *dy, float *dx, int64_t batch,
+                                 int64_t j_begin, int64_t j_end);
+/// dW[r, j] = Σ_b dY[r, b]·X[j, b] for inputs j in [j_begin, j_end), every r.
+void sprig_narrow_weight_gradient(const float *dy, int64_t m, int64_t k, const float *x, float *dw, int64_t batch,
+                                  int64_t j_begin, int64_t j_end);
+
 /// Σ x[0..<n] with the kernels' loads: how fast an operand streams in
 /// (sprig-bench kernels' read ceiling).
 float sprig_stream_sum(const float *x, int64_t n);

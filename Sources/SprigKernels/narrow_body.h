@@ -1,0 +1,139 @@
+// The kernels of a dense layer with few outputs (a classifier's 10),
+// included once per instruction set by Kernels.c like kernel_body.h: sgemm
+// packs both operands and runs a beta pass for every call, which at M = 10
+// costs more than the multiply-adds. These keep the M outputs' accumulators
+// in registers and stream the feature-major activations once.
+
+#define NARROW_CAT2(a, b) a##b
+#define NARROW_CAT(a, b) NARROW_CAT2(a, b)
+#define NARROW_NAME(name) NARROW_CAT(name, SPRIG_SUFFIX)
+
+// Output rows per pass: its accumulators, the input vector and a broadcast
+// fit AVX2's sixteen registers.
+#ifndef NARROW_GROUP
+#define NARROW_GROUP 12
+#define NARROW_CASES(call) \
+  switch (g) {             \
+  case 1: call(1); break;  \
+  case 2: call(2); break;  \
+  case 3: call(3); break;  \
+  case 4: call(4); break;  \
+  case 5: call(5); break;  \
+  case 6: call(6); break;  \
+  case 7: call(7); break;  \
+  case 8: call(8); break;  \
+  case 9: call(9); break;  \
+  case 10: call(10); break; \
+  case 11: call(11); break; \
+  default: call(12); break; \
+  }
+#endif
+
+// Rows [0, rows) of Y's batch columns [b, b + 8) from W's rows (ldw apart).
+static inline __attribute__((always_inline)) void NARROW_NAME(forward_group_)(const float *w, int64_t ldw, int64_t k_count,
+                                                                 const float *bias, const float *x, int64_t ldx,
+                                                                 float *y, int64_t ldy, int64_t b, const int rows) {
+  v8f acc[NARROW_GROUP];
+  for (int r = 0; r < rows; r++) acc[r] = splat8(bias ? bias[r] : 0.0f);
+  for (int64_t k = 0; k < k_count; k++) {
+    const v8f v = load8(x + k * ldx + b);
+    for (int r = 0; r < rows; r++) acc[r] += w[r * ldw + k] * v;
+  }
+  for (int r = 0; r < rows; r++) store8(y + r * ldy + b, acc[r]);
+}
+
+// The same over the last batch columns [b, batch), fewer than eight.
+static void NARROW_NAME(forward_tail_)(const float *w, int64_t ldw, int64_t k_count, const float *bias, const float *x, int64_t ldx,
+                         float *y, int64_t ldy, int64_t b, int64_t batch, int64_t rows) {
+  for (int64_t r = 0; r < rows; r++)
+    for (int64_t c = b; c < batch; c++) {
+      float s = bias ? bias[r] : 0.0f;
+      for (int64_t k = 0; k < k_count; k++) s += w[r * ldw + k] * x[k * ldx + c];
+      y[r * ldy + c] = s;
+    }
+}
+
+
+static void NARROW_NAME(narrow_forward_)(const float *w, int64_t m, int64_t k, const float *bias, const float *x, float *y,
+                          int64_t batch, int64_t b_begin, int64_t b_end) {
+  for (int64_t r0 = 0; r0 < m; r0 += NARROW_GROUP) {
+    const int64_t g = m - r0 < NARROW_GROUP ? m - r0 : NARROW_GROUP;
+    const float *wg = w + r0 * k, *bg = bias ? bias + r0 : 0;
+    float *yg = y + r0 * batch;
+    int64_t b = b_begin;
+    for (; b + 8 <= b_end; b += 8) {
+#define FORWARD(rows) NARROW_NAME(forward_group_)(wg, k, k, bg, x, batch, yg, batch, b, rows)
+      NARROW_CASES(FORWARD)
+#undef FORWARD
+    }
+    if (b < b_end) NARROW_NAME(forward_tail_)(wg, k, k, bg, x, batch, yg, batch, b, b_end, g);
+  }
+}
+
+// dX[j, :] = Σ_r W[r, j]·dY[r, :] for one input j, 64 batch columns at a time.
+static inline __attribute__((always_inline)) void NARROW_NAME(input_gradient_rows_)(const float *w, int64_t m, int64_t k,
+                                                                       const float *dy, float *dx, int64_t batch,
+                                                                       int64_t j_begin, int64_t j_end) {
+  for (int64_t j = j_begin; j < j_end; j++) {
+    float *dxr = dx + j * batch;
+    int64_t b = 0;
+    for (; b + 64 <= batch; b += 64) {
+      v8f acc[8];
+      for (int t = 0; t < 8; t++) acc[t] = splat8(0);
+      for (int64_t r = 0; r < m; r++) {
+        const float wv = w[r * k + j];
+        for (int t = 0; t < 8; t++) acc[t] += wv * load8(dy + r * batch + b + 8 * t);
+      }
+      for (int t = 0; t < 8; t++) store8(dxr + b + 8 * t, acc[t]);
+    }
+    for (; b + 8 <= batch; b += 8) {
+      v8f acc = splat8(0);
+      for (int64_t r = 0; r < m; r++) acc += w[r * k + j] * load8(dy + r * batch + b);
+      store8(dxr + b, acc);
+    }
+    for (; b < batch; b++) {
+      float s = 0;
+      for (int64_t r = 0; r < m; r++) s += w[r * k + j] * dy[r * batch + b];
+      dxr[b] = s;
+    }
+  }
+}
+
+static void NARROW_NAME(narrow_input_gradient_)(const float *w, int64_t m, int64_t k, const float *dy, float *dx, int64_t batch,
+                                 int64_t j_begin, int64_t j_end) {
+  NARROW_NAME(input_gradient_rows_)(w, m, k, dy, dx, batch, j_begin, j_end);
+}
+
+// dW[r, j] = dot(dY[r, :], X[j, :]) for rows [0, rows) and one input j.
+static inline __attribute__((always_inline)) void NARROW_NAME(weight_gradient_group_)(const float *dy, const float *xr,
+                                                                         int64_t batch, float *dw, int64_t ldw,
+                                                                         const int rows) {
+  v8f acc[NARROW_GROUP];
+  for (int r = 0; r < rows; r++) acc[r] = splat8(0);
+  int64_t b = 0;
+  for (; b + 8 <= batch; b += 8) {
+    const v8f v = load8(xr + b);
+    for (int r = 0; r < rows; r++) acc[r] += load8(dy + r * batch + b) * v;
+  }
+  for (int r = 0; r < rows; r++) {
+    float s = hsum8(acc[r]);
+    for (int64_t c = b; c < batch; c++) s += dy[r * batch + c] * xr[c];
+    dw[r * ldw] = s;
+  }
+}
+
+static void NARROW_NAME(narrow_weight_gradient_)(const float *dy, int64_t m, int64_t k, const float *x, float *dw, int64_t batch,
+                                  int64_t j_begin, int64_t j_end) {
+  for (int64_t r0 = 0; r0 < m; r0 += NARROW_GROUP) {
+    const int64_t g = m - r0 < NARROW_GROUP ? m - r0 : NARROW_GROUP;
+    for (int64_t j = j_begin; j < j_end; j++) {
+#define GRADIENT(rows) NARROW_NAME(weight_gradient_group_)(dy + r0 * batch, x + j * batch, batch, dw + r0 * k + j, k, rows)
+      NARROW_CASES(GRADIENT)
+#undef GRADIENT
+    }
+  }
+}
+
+#undef NARROW_NAME
+#undef NARROW_CAT
+#undef NARROW_CAT2
