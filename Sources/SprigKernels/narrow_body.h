@@ -29,13 +29,15 @@
   }
 #endif
 
-// Rows [0, rows) of Y's batch columns [b, b + 8) from W's rows (ldw apart).
-static inline __attribute__((always_inline)) void NARROW_NAME(forward_group_)(const float *w, int64_t ldw, int64_t k_count,
-                                                                 const float *bias, const float *x, int64_t ldx,
-                                                                 float *y, int64_t ldy, int64_t b, const int rows) {
+// Rows [0, rows) of Y's batch columns [b, b + 8) over inputs [k0, k1) of
+// W's rows (ldw apart): from the bias for the first block of inputs, else
+// adding to what the earlier blocks left in Y.
+static inline __attribute__((always_inline)) void NARROW_NAME(forward_group_)(
+    const float *w, int64_t ldw, int64_t k0, int64_t k1, const float *bias, const float *x, int64_t ldx, float *y,
+    int64_t ldy, int64_t b, const int rows) {
   v8f acc[NARROW_GROUP];
-  for (int r = 0; r < rows; r++) acc[r] = splat8(bias ? bias[r] : 0.0f);
-  for (int64_t k = 0; k < k_count; k++) {
+  for (int r = 0; r < rows; r++) acc[r] = k0 > 0 ? load8(y + r * ldy + b) : splat8(bias ? bias[r] : 0.0f);
+  for (int64_t k = k0; k < k1; k++) {
     const v8f v = load8(x + k * ldx + b);
     for (int r = 0; r < rows; r++) acc[r] += w[r * ldw + k] * v;
   }
@@ -43,30 +45,38 @@ static inline __attribute__((always_inline)) void NARROW_NAME(forward_group_)(co
 }
 
 // The same over the last batch columns [b, batch), fewer than eight.
-static void NARROW_NAME(forward_tail_)(const float *w, int64_t ldw, int64_t k_count, const float *bias, const float *x, int64_t ldx,
-                         float *y, int64_t ldy, int64_t b, int64_t batch, int64_t rows) {
+static void NARROW_NAME(forward_tail_)(const float *w, int64_t ldw, int64_t k0, int64_t k1, const float *bias,
+                                       const float *x, int64_t ldx, float *y, int64_t ldy, int64_t b, int64_t batch,
+                                       int64_t rows) {
   for (int64_t r = 0; r < rows; r++)
     for (int64_t c = b; c < batch; c++) {
-      float s = bias ? bias[r] : 0.0f;
-      for (int64_t k = 0; k < k_count; k++) s += w[r * ldw + k] * x[k * ldx + c];
+      float s = k0 > 0 ? y[r * ldy + c] : bias ? bias[r] : 0.0f;
+      for (int64_t k = k0; k < k1; k++) s += w[r * ldw + k] * x[k * ldx + c];
       y[r * ldy + c] = s;
     }
 }
 
+// Inputs are taken in blocks whose rows of X fit L1 (32 rows of a batch of
+// 128 are 16 KB): every batch tile then reads them from L1, where tile
+// after tile over all of X fetched each line of it from L2 or L3 again.
+#define NARROW_K_BLOCK 32
 
 static void NARROW_NAME(narrow_forward_)(const float *w, int64_t m, int64_t k, const float *bias, const float *x, float *y,
                           int64_t batch, int64_t b_begin, int64_t b_end) {
-  for (int64_t r0 = 0; r0 < m; r0 += NARROW_GROUP) {
-    const int64_t g = m - r0 < NARROW_GROUP ? m - r0 : NARROW_GROUP;
-    const float *wg = w + r0 * k, *bg = bias ? bias + r0 : 0;
-    float *yg = y + r0 * batch;
-    int64_t b = b_begin;
-    for (; b + 8 <= b_end; b += 8) {
-#define FORWARD(rows) NARROW_NAME(forward_group_)(wg, k, k, bg, x, batch, yg, batch, b, rows)
-      NARROW_CASES(FORWARD)
+  for (int64_t k0 = 0; k0 < k || k0 == 0; k0 += NARROW_K_BLOCK) {
+    const int64_t k1 = k0 + NARROW_K_BLOCK < k ? k0 + NARROW_K_BLOCK : k;
+    for (int64_t r0 = 0; r0 < m; r0 += NARROW_GROUP) {
+      const int64_t g = m - r0 < NARROW_GROUP ? m - r0 : NARROW_GROUP;
+      const float *wg = w + r0 * k, *bg = bias ? bias + r0 : 0;
+      float *yg = y + r0 * batch;
+      int64_t b = b_begin;
+      for (; b + 8 <= b_end; b += 8) {
+#define FORWARD(rows) NARROW_NAME(forward_group_)(wg, k, k0, k1, bg, x, batch, yg, batch, b, rows)
+        NARROW_CASES(FORWARD)
 #undef FORWARD
+      }
+      if (b < b_end) NARROW_NAME(forward_tail_)(wg, k, k0, k1, bg, x, batch, yg, batch, b, b_end, g);
     }
-    if (b < b_end) NARROW_NAME(forward_tail_)(wg, k, k, bg, x, batch, yg, batch, b, b_end, g);
   }
 }
 
