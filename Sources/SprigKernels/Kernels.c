@@ -291,8 +291,8 @@ void sprig_narrow_forward(const float *w, int64_t m, int64_t k, const float *bia
 }
 
 void sprig_narrow_input_gradient(const float *w, int64_t m, int64_t k, const float *dy, float *dx, int64_t batch,
-                                 int64_t j_begin, int64_t j_end) {
-  SPRIG_DISPATCH(narrow_input_gradient, w, m, k, dy, dx, batch, j_begin, j_end);
+                                 int64_t j_begin, int64_t j_end, const sprig_epilogue *epilogue) {
+  SPRIG_DISPATCH(narrow_input_gradient, w, m, k, dy, dx, batch, j_begin, j_end, epilogue);
 }
 
 void sprig_narrow_weight_gradient(const float *dy, int64_t m, int64_t k, const float *x, float *dw, int64_t batch,

@@ -81,9 +81,9 @@ static void NARROW_NAME(narrow_forward_)(const float *w, int64_t m, int64_t k, c
 }
 
 // dX[j, :] = Σ_r W[r, j]·dY[r, :] for one input j, 64 batch columns at a time.
-static inline __attribute__((always_inline)) void NARROW_NAME(input_gradient_rows_)(const float *w, int64_t m, int64_t k,
-                                                                       const float *dy, float *dx, int64_t batch,
-                                                                       int64_t j_begin, int64_t j_end) {
+static inline __attribute__((always_inline)) void NARROW_NAME(input_gradient_rows_)(
+    const float *w, int64_t m, int64_t k, const float *dy, float *dx, int64_t batch, int64_t j_begin, int64_t j_end,
+    const sprig_epilogue *epilogue) {
   for (int64_t j = j_begin; j < j_end; j++) {
     float *dxr = dx + j * batch;
     int64_t b = 0;
@@ -106,12 +106,14 @@ static inline __attribute__((always_inline)) void NARROW_NAME(input_gradient_row
       for (int64_t r = 0; r < m; r++) s += w[r * k + j] * dy[r * batch + b];
       dxr[b] = s;
     }
+    if (epilogue) finish_row(epilogue, j, dxr, batch, batch);  // as the SpMM's rows
   }
 }
 
-static void NARROW_NAME(narrow_input_gradient_)(const float *w, int64_t m, int64_t k, const float *dy, float *dx, int64_t batch,
-                                 int64_t j_begin, int64_t j_end) {
-  NARROW_NAME(input_gradient_rows_)(w, m, k, dy, dx, batch, j_begin, j_end);
+static void NARROW_NAME(narrow_input_gradient_)(const float *w, int64_t m, int64_t k, const float *dy, float *dx,
+                                                 int64_t batch, int64_t j_begin, int64_t j_end,
+                                                 const sprig_epilogue *epilogue) {
+  NARROW_NAME(input_gradient_rows_)(w, m, k, dy, dx, batch, j_begin, j_end, epilogue);
 }
 
 // dW[r, j] = dot(dY[r, :], X[j, :]) for rows [0, rows) and one input j.

@@ -1,7 +1,7 @@
 // Linear: the dense fully connected layer, on OpenBLAS sgemm.
 
 /// `y = W·x + b` with a dense `W` (`outputSize × inputSize`, row-major).
-public final class Linear: Layer {
+public final class Linear: Layer, CarriesGradientThroughActivation {
   public let inputSize: Int
   public let outputSize: Int
   public var needsInputGradient = true
@@ -59,6 +59,25 @@ public final class Linear: Layer {
     }
     input = training ? x : nil
     return output
+  }
+
+  var backwardCarriesThroughActivation: Bool { isNarrow && needsInputGradient }
+
+  /// The backward with the activation before this layer folded into the
+  /// narrow input-gradient kernel (see ``CarriesGradientThroughActivation``).
+  func backward(
+    _ dY: Matrix, carrying activation: CarriedActivation, sums: inout [Float], rowSums: inout [Float],
+    biasGradientDone: Bool
+  ) -> Matrix {
+    precondition(backwardCarriesThroughActivation)
+    guard let x = input else { preconditionFailure("\(name): backward without a training forward") }
+    NarrowDenseKernels.weightGradient(dY, x, into: &weight.gradient)  // dW = dY·Xᵀ
+    if !biasGradientDone { SparseKernels.rowSums(dY, into: &bias.gradient) }  // db = Σ_batch dY
+    input = nil
+    NarrowDenseKernels.inputGradient(  // dX = Wᵀ·dY carried through the activation, and its row sums
+      weights: weight.value, inputs: inputSize, dY, into: inputGradient, carrying: activation, layerInput: x,
+      sums: &sums, rowSums: &rowSums)
+    return inputGradient
   }
 
   public func backward(_ dY: Matrix) -> Matrix {

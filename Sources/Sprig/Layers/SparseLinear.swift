@@ -10,7 +10,7 @@
 /// optimizer state, and the transposed index and position (4 bytes each);
 /// under SGD with momentum the gradient kernel writes the velocity
 /// directly (``MomentumFold``), and the gradient is not stored.
-public final class SparseLinear: Layer {
+public final class SparseLinear: Layer, CarriesGradientThroughActivation {
   public let inputSize: Int
   public let outputSize: Int
   public var needsInputGradient = true
@@ -126,57 +126,27 @@ public final class SparseLinear: Layer {
     backend == .sprig && needsInputGradient && !(Parallel.threadCount == 1 && SparseKernels.fusedBackwardPays)
   }
 
-  /// The backward with the SReLU before this layer — and the dropout
-  /// between them, when `dropout` is given — folded into the backward SpMM
-  /// (``Sequential`` fuses SparseLinear, SReLU, dropout, SparseLinear): the
-  /// returned gradient is the SReLU's input gradient, `sums` the SReLU's
-  /// four sums per unit, and `inputRowSums` the bias gradient of the layer
-  /// before the SReLU. Only where ``backwardCarriesThroughActivation``.
+  /// The backward with the activation before this layer folded into the
+  /// backward SpMM (see ``CarriesGradientThroughActivation``).
   func backward(
-    _ dY: Matrix, throughDropout dropout: DropoutMask?, srelu: SReLUShape, sreluInput z: Matrix, sums: inout [Float],
-    summingInto inputRowSums: inout [Float], biasGradientDone: Bool
+    _ dY: Matrix, carrying activation: CarriedActivation, sums: inout [Float], rowSums: inout [Float],
+    biasGradientDone: Bool
   ) -> Matrix {
     precondition(backwardCarriesThroughActivation)
-    weightGradientStart(dY, biasGradientDone: biasGradientDone)
-    SparseKernels.multiply(  // dX = SReLU′(z) ∘ dropout(Wᵀ·dY), and its row sums
-      transposedPattern, values: weight.value, valuePositions: transposedSource, dY, into: inputGradient,
-      throughDropout: dropout, srelu: srelu, input: z, sums: &sums, rowSums: &inputRowSums)
-    return inputGradient
-  }
-
-  /// The bias and weight gradients of a backward whose SpMM carries on
-  /// through the activation before; returns the cached input.
-  @discardableResult
-  private func weightGradientStart(_ dY: Matrix, biasGradientDone: Bool) -> Matrix {
     guard let x = input else { preconditionFailure("\(name): backward without a training forward") }
     if !biasGradientDone { SparseKernels.rowSums(dY, into: &bias.gradient) }  // db = Σ_batch dY
     input = nil
     writeWeightGradient { out, store in  // dW = (dY·Xᵀ) ∘ pattern
       SparseKernels.sampledProduct(pattern, dY, x, into: &out, store: store)
     }
-    return x
-  }
-
-  /// The backward with the ReLU before this layer folded in (``Sequential``
-  /// fuses SparseLinear, ReLU, SparseLinear): the backward SpMM keeps the
-  /// gradient where this layer's input — the ReLU's output — is positive,
-  /// which is the ReLU's backward, and sums each row into `inputRowSums`, the
-  /// bias gradient of the layer before the ReLU. Nil, with nothing done,
-  /// where this layer's backward does not run that SpMM (GraphBLAS backend,
-  /// the one-pass fused kernel, or no input gradient): then the layers run
-  /// one by one. `biasGradientDone`: the layer after this one already
-  /// wrote this layer's bias gradient.
-  func backward(_ dY: Matrix, throughReLUSummingInto inputRowSums: inout [Float], biasGradientDone: Bool) -> Matrix? {
-    guard backwardCarriesThroughActivation else { return nil }
-    let x = weightGradientStart(dY, biasGradientDone: biasGradientDone)
-    SparseKernels.multiply(  // dX = (Wᵀ·dY) ∘ [x > 0], and its row sums
-      transposedPattern, values: weight.value, valuePositions: transposedSource, dY, maskedBy: x, into: inputGradient,
-      rowSums: &inputRowSums)
+    SparseKernels.multiply(  // dX = Wᵀ·dY carried through the activation, and its row sums
+      transposedPattern, values: weight.value, valuePositions: transposedSource, dY, into: inputGradient,
+      carrying: activation, layerInput: x, sums: &sums, rowSums: &rowSums)
     return inputGradient
   }
 
   /// The backward; `biasGradientDone` when the next layer already wrote
-  /// the bias gradient (see ``backward(_:throughReLUSummingInto:biasGradientDone:)``).
+  /// the bias gradient (see ``CarriesGradientThroughActivation``).
   func backward(_ dY: Matrix, biasGradientDone: Bool) -> Matrix {
     guard let x = input else { preconditionFailure("\(name): backward without a training forward") }
     if !biasGradientDone { SparseKernels.rowSums(dY, into: &bias.gradient) }  // db = Σ_batch dY

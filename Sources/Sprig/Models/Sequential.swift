@@ -68,25 +68,28 @@ public final class Sequential {
     var i = layers.count - 1
     var biasGradientDone = false  // layers[i]'s, written by the layer after it
     while i >= 0 {
-      // Sparse, ReLU, sparse: the last one's backward SpMM does the ReLU's
-      // backward and the first one's bias sums while each row is in L1 (the
-      // separate passes over the 4000-wide gradients cost 4 % of a sparse
-      // CIFAR-10 step). Same values as layer by layer.
-      if let (srelu, dropout, before, b) = sreluRun(endingBefore: i) {
-        // Sparse, SReLU, (dropout,) sparse: the same through the SReLU and
-        // the dropout, the SReLU's sums written by the kernel.
-        let after = layers[i] as! SparseLinear
-        let dZ = after.backward(
-          g, throughDropout: dropout?.backwardFused(), srelu: srelu.shape, sreluInput: srelu.inputForFusedBackward(),
-          sums: &srelu.sums, summingInto: &before.bias.gradient, biasGradientDone: biasGradientDone)
-        g = srelu.backward(fused: dZ)
-        (i, biasGradientDone) = (b, true)
-      } else if i >= 2, let after = layers[i] as? SparseLinear, let relu = layers[i - 1] as? ReLU,
-        let before = layers[i - 2] as? SparseLinear,
-        let dZ = after.backward(g, throughReLUSummingInto: &before.bias.gradient, biasGradientDone: biasGradientDone)
-      {
-        g = relu.backward(alreadyMasked: dZ)
-        (i, biasGradientDone) = (i - 2, true)
+      // Sparse, ReLU, sparse (or a narrow dense layer): the last one's
+      // input-gradient kernel does the ReLU's backward and the first one's
+      // bias sums while each row is in L1 (the separate passes over the
+      // 4000-wide gradients cost 4 % of a sparse CIFAR-10 step); the same
+      // through an SReLU and the dropout after it, the kernel writing the
+      // SReLU's sums. Same values as layer by layer.
+      if let run = carriedRun(endingAt: i) {
+        switch run.activation {
+        case .relu(let relu):
+          var noSums: [Float] = []
+          let dZ = run.after.backward(
+            g, carrying: .relu, sums: &noSums, rowSums: &run.before.bias.gradient, biasGradientDone: biasGradientDone)
+          g = relu.backward(alreadyMasked: dZ)
+        case .srelu(let srelu, let dropout):
+          let carried = CarriedActivation.srelu(
+            srelu.shape, input: srelu.inputForFusedBackward(), dropout: dropout?.backwardFused())
+          let dZ = run.after.backward(
+            g, carrying: carried, sums: &srelu.sums, rowSums: &run.before.bias.gradient,
+            biasGradientDone: biasGradientDone)
+          g = srelu.backward(fused: dZ)
+        }
+        (i, biasGradientDone) = (run.beforeIndex, true)
       } else {
         if biasGradientDone, let sparse = layers[i] as? SparseLinear {
           g = sparse.backward(g, biasGradientDone: true)
@@ -98,17 +101,33 @@ public final class Sequential {
     }
   }
 
-  /// The SReLU, the dropout if any and the sparse layer before them (with
-  /// its index), when
-  /// layers `...i` end in sparse, SReLU, (dropout,) sparse and the last
-  /// layer's backward can carry the gradient through the middle ones.
-  private func sreluRun(endingBefore i: Int) -> (SReLU, Dropout?, SparseLinear, Int)? {
-    guard let after = layers[i] as? SparseLinear, after.backwardCarriesThroughActivation else { return nil }
+  /// The activation layers a carried backward runs through.
+  private enum CarriedLayers {
+    case relu(ReLU)
+    case srelu(SReLU, Dropout?)
+  }
+
+  /// When layers `...i` end in sparse, activation, layer and that last
+  /// layer's backward can carry the gradient through the activation (a
+  /// ReLU, or an SReLU and possibly a dropout after it): the last layer, the
+  /// activation, and the sparse layer before it with its index.
+  private func carriedRun(endingAt i: Int)
+    -> (after: CarriesGradientThroughActivation, activation: CarriedLayers, before: SparseLinear, beforeIndex: Int)?
+  {
+    guard let after = layers[i] as? CarriesGradientThroughActivation, after.backwardCarriesThroughActivation, i >= 2
+    else { return nil }
     var j = i - 1
-    let dropout = j >= 0 ? layers[j] as? Dropout : nil
-    if dropout != nil { j -= 1 }
-    guard j >= 1, let srelu = layers[j] as? SReLU, let before = layers[j - 1] as? SparseLinear else { return nil }
-    return (srelu, dropout, before, j - 1)
+    let activation: CarriedLayers
+    if let relu = layers[j] as? ReLU {
+      activation = .relu(relu)
+    } else {
+      let dropout = layers[j] as? Dropout
+      if dropout != nil { j -= 1 }
+      guard j >= 1, let srelu = layers[j] as? SReLU else { return nil }
+      activation = .srelu(srelu, dropout)
+    }
+    guard let before = layers[j - 1] as? SparseLinear else { return nil }
+    return (after, activation, before, j - 1)
   }
 
   /// The first layer whose output on `x` holds NaN or ±Inf, with its index:

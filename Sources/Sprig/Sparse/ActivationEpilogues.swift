@@ -15,7 +15,7 @@ public struct SReLUShape {
   var count: Int { leftThreshold.count }
 
   /// Calls `body` with `epilogue` pointing at the four arrays.
-  fileprivate func with<R>(_ epilogue: sprig_epilogue, _ body: (sprig_epilogue) -> R) -> R {
+  func with<R>(_ epilogue: sprig_epilogue, _ body: (sprig_epilogue) -> R) -> R {
     leftThreshold.withUnsafeBufferPointer { tl in
       leftSlope.withUnsafeBufferPointer { al in
         rightThreshold.withUnsafeBufferPointer { tr in
@@ -113,25 +113,67 @@ extension SparseKernels {
     throughDropout dropout: DropoutMask?, srelu: SReLUShape, input z: Matrix, sums: inout [Float],
     rowSums: inout [Float]
   ) {
-    precondition(z.rows == pattern.rows && z.columns == x.columns && srelu.count == pattern.rows,
-      "SpMM: an SReLU input of \(z.rows)×\(z.columns) for a \(pattern.rows)×\(x.columns) output")
-    precondition(rowSums.count == pattern.rows)
-    if sums.count != 4 * pattern.rows { sums = [Float](repeating: 0, count: 4 * pattern.rows) }
-    z.elements.withUnsafeBufferPointer { zs in
-      sums.withUnsafeMutableBufferPointer { s in
-        rowSums.withUnsafeMutableBufferPointer { rs in
-          var epilogue = sprig_epilogue()
-          (epilogue.srelu_input, epilogue.srelu_sums, epilogue.row_sums) = (zs.baseAddress, s.baseAddress, rs.baseAddress)
-          func run(_ epilogue: sprig_epilogue) {
-            srelu.with(epilogue) { e in
-              multiply(pattern, values: values, valuePositions: valuePositions, bias: nil, x, into: y, epilogue: e)
+    multiply(
+      pattern, values: values, valuePositions: valuePositions, x, into: y,
+      carrying: .srelu(srelu, input: z, dropout: dropout), layerInput: z, sums: &sums, rowSums: &rowSums)
+  }
+
+  /// The backward SpMM carrying the gradient on through `activation` (see
+  /// ``CarriedActivation``; a ReLU's output is `layerInput`).
+  static func multiply(
+    _ pattern: SparsityPattern, values: [Float], valuePositions: [Int32]?, _ x: Matrix, into y: Matrix,
+    carrying activation: CarriedActivation, layerInput: Matrix, sums: inout [Float], rowSums: inout [Float]
+  ) {
+    activation.withEpilogue(rows: pattern.rows, columns: x.columns, layerInput: layerInput, sums: &sums, rowSums: &rowSums) { e in
+      multiply(pattern, values: values, valuePositions: valuePositions, bias: nil, x, into: y, epilogue: e)
+    }
+  }
+}
+
+/// The activation an input-gradient kernel carries the gradient on through,
+/// each row while it is in L1 (``Sequential`` fuses a layer, the activation
+/// before it and the sparse layer before that): the kernel's rows become the
+/// activation's input gradient, and their sums the bias gradient of the
+/// sparse layer before.
+enum CarriedActivation {
+  /// A ReLU, whose output is the carrying layer's input.
+  case relu
+  /// An SReLU of pre-activation `input`, and the dropout after it (if any).
+  case srelu(SReLUShape, input: Matrix, dropout: DropoutMask?)
+
+  /// Calls `body` with the epilogue that carries a `rows × columns`
+  /// gradient through this activation (a ReLU's output being `layerInput`),
+  /// writing an SReLU's four sums per unit into `sums` and each row's sum
+  /// into `rowSums`.
+  func withEpilogue<R>(
+    rows: Int, columns: Int, layerInput: Matrix, sums: inout [Float], rowSums: inout [Float],
+    _ body: (sprig_epilogue) -> R
+  ) -> R {
+    precondition(rowSums.count == rows, "backward: \(rowSums.count) bias sums for \(rows) rows")
+    return rowSums.withUnsafeMutableBufferPointer { rs in
+      var epilogue = sprig_epilogue()
+      epilogue.row_sums = rs.baseAddress
+      switch self {
+      case .relu:
+        precondition(layerInput.rows == rows && layerInput.columns == columns,
+          "backward: a \(layerInput.rows)×\(layerInput.columns) ReLU output for a \(rows)×\(columns) gradient")
+        return layerInput.elements.withUnsafeBufferPointer { m in
+          epilogue.relu_output = m.baseAddress
+          return body(epilogue)
+        }
+      case .srelu(let shape, let z, let dropout):
+        precondition(z.rows == rows && z.columns == columns && shape.count == rows,
+          "backward: an SReLU input of \(z.rows)×\(z.columns) for a \(rows)×\(columns) gradient")
+        if sums.count != 4 * rows { sums = [Float](repeating: 0, count: 4 * rows) }
+        return z.elements.withUnsafeBufferPointer { zs in
+          sums.withUnsafeMutableBufferPointer { s in
+            (epilogue.srelu_input, epilogue.srelu_sums) = (zs.baseAddress, s.baseAddress)
+            guard let dropout else { return shape.with(epilogue, body) }
+            return dropout.decisions(rows: rows, columns: columns) { kept in
+              epilogue.dropout_scale = dropout.scale
+              epilogue.dropout_kept = UnsafeMutablePointer(mutating: kept)  // only read in the backward
+              return shape.with(epilogue, body)
             }
-          }
-          guard let dropout else { return run(epilogue) }
-          dropout.decisions(rows: pattern.rows, columns: x.columns) { kept in
-            epilogue.dropout_scale = dropout.scale
-            epilogue.dropout_kept = UnsafeMutablePointer(mutating: kept)  // only read in the backward
-            run(epilogue)
           }
         }
       }

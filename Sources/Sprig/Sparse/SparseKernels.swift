@@ -76,17 +76,10 @@ public enum SparseKernels {
     _ pattern: SparsityPattern, values: [Float], valuePositions: [Int32]? = nil, _ x: Matrix,
     maskedBy mask: Matrix, into y: Matrix, rowSums: inout [Float]
   ) {
-    precondition(mask.rows == pattern.rows && mask.columns == x.columns,
-      "SpMM: a \(mask.rows)×\(mask.columns) mask for a \(pattern.rows)×\(x.columns) output")
-    precondition(rowSums.count == pattern.rows)
-    mask.elements.withUnsafeBufferPointer { m in
-      rowSums.withUnsafeMutableBufferPointer { sums in
-        var epilogue = sprig_epilogue()
-        epilogue.relu_output = m.baseAddress
-        epilogue.row_sums = sums.baseAddress
-        multiply(pattern, values: values, valuePositions: valuePositions, bias: nil, x, into: y, epilogue: epilogue)
-      }
-    }
+    var noSums: [Float] = []
+    multiply(
+      pattern, values: values, valuePositions: valuePositions, x, into: y, carrying: .relu, layerInput: mask,
+      sums: &noSums, rowSums: &rowSums)
   }
 
   /// `Y = W·X + bias`, then `epilogue` on each finished row (its pointers

@@ -36,15 +36,33 @@ public enum NarrowDenseKernels {
 
   /// `dX = Wᵀ·dY`; `dX` is reshaped to `inputs × batch`.
   public static func inputGradient(weights w: [Float], inputs k: Int, _ dY: Matrix, into dX: Matrix) {
+    inputGradient(weights: w, inputs: k, dY, into: dX, epilogue: sprig_epilogue())
+  }
+
+  /// `dX = Wᵀ·dY` carried on through `activation` (see ``CarriedActivation``;
+  /// a ReLU's output is `layerInput`), as the sparse backward SpMM does.
+  static func inputGradient(
+    weights w: [Float], inputs k: Int, _ dY: Matrix, into dX: Matrix, carrying activation: CarriedActivation,
+    layerInput: Matrix, sums: inout [Float], rowSums: inout [Float]
+  ) {
+    activation.withEpilogue(rows: k, columns: dY.columns, layerInput: layerInput, sums: &sums, rowSums: &rowSums) { e in
+      inputGradient(weights: w, inputs: k, dY, into: dX, epilogue: e)
+    }
+  }
+
+  private static func inputGradient(weights w: [Float], inputs k: Int, _ dY: Matrix, into dX: Matrix, epilogue: sprig_epilogue) {
     let m = dY.rows, batch = dY.columns
     precondition(w.count == m * k, "narrow dense: \(w.count) weights for \(m)×\(k)")
     dX.reshape(rows: k, columns: batch)
-    w.withUnsafeBufferPointer { pw in
-      dY.elements.withUnsafeBufferPointer { pd in
-        dX.elements.withUnsafeMutableBufferPointer { px in
-          let (wB, dB, xB) = (pw.baseAddress, pd.baseAddress, px.baseAddress)
-          Parallel.forEachChunk(of: k, minimumChunk: 256) { j in
-            sprig_narrow_input_gradient(wB, Int64(m), Int64(k), dB, xB, Int64(batch), Int64(j.lowerBound), Int64(j.upperBound))
+    withUnsafePointer(to: epilogue) { e in
+      w.withUnsafeBufferPointer { pw in
+        dY.elements.withUnsafeBufferPointer { pd in
+          dX.elements.withUnsafeMutableBufferPointer { px in
+            let (wB, dB, xB) = (pw.baseAddress, pd.baseAddress, px.baseAddress)
+            Parallel.forEachChunk(of: k, minimumChunk: 256) { j in
+              sprig_narrow_input_gradient(
+                wB, Int64(m), Int64(k), dB, xB, Int64(batch), Int64(j.lowerBound), Int64(j.upperBound), e)
+            }
           }
         }
       }

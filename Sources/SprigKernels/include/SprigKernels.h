@@ -163,9 +163,10 @@ void sprig_gather_columns(const float *src, int64_t features, const int64_t *ind
 /// (`bias` may be NULL).
 void sprig_narrow_forward(const float *w, int64_t m, int64_t k, const float *bias, const float *x, float *y,
                           int64_t batch, int64_t b_begin, int64_t b_end);
-/// dX[j, :] = Σ_r W[r, j]·dY[r, :] for inputs j in [j_begin, j_end).
+/// dX[j, :] = Σ_r W[r, j]·dY[r, :] for inputs j in [j_begin, j_end), then
+/// `epilogue` (may be NULL) on each row, as sprig_spmm_rows does.
 void sprig_narrow_input_gradient(const float *w, int64_t m, int64_t k, const float *dy, float *dx, int64_t batch,
-                                 int64_t j_begin, int64_t j_end);
+                                 int64_t j_begin, int64_t j_end, const sprig_epilogue *epilogue);
 /// dW[r, j] = Σ_b dY[r, b]·X[j, b] for inputs j in [j_begin, j_end), every r.
 void sprig_narrow_weight_gradient(const float *dy, int64_t m, int64_t k, const float *x, float *dw, int64_t batch,
                                   int64_t j_begin, int64_t j_end);
