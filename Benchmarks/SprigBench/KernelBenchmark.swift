@@ -229,7 +229,7 @@ struct KernelBenchmark: ParsableCommand {
       ("weight-gradient", { NarrowDenseKernels.weightGradient(dY, x, into: &dW) },
        { BLAS.gemm(m: m, n: k, k: batch, dY.elements, x.elements, transposeB: true, into: &dWRef) }),
     ]
-    for (op, narrow, sgemm) in products {
+    for (_, narrow, sgemm) in products {
       narrow()
       sgemm()
     }

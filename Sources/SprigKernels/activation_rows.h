@@ -42,13 +42,18 @@ static inline __attribute__((always_inline)) act_u8 act_hash32x8(act_u8 x) {
 // (seed, first + c), and kept[c] = 1 where it is kept: the loop carries no
 // serial generator state (eight elements per instruction), and the backward
 // reads the decisions back (dropout_backward_row) instead of hashing again.
-// One round of the hash over the index keyed by the seed: two seeds' masks
-// are the hash at unrelated points. (Two rounds, hashed again in the
-// backward, cost 7 % of a SET-MLP step with the SET paper's settings.)
+// One round of the hash per element, over the index keyed by the seed after
+// a splitmix64 finalizer: without it, seeds differing by d in their low word
+// gave masks shifted by d elements. (Two rounds per element, hashed again
+// in the backward, cost 7 % of a SET-MLP step with the SET paper's settings.)
 static inline __attribute__((always_inline)) void dropout_row(const float *x, float *y, uint8_t *kept, int64_t n,
                                                                int64_t first, uint64_t seed, uint32_t keep_threshold,
                                                                float scale) {
-  const uint32_t lo = (uint32_t)seed, hi = (uint32_t)(seed >> 32);
+  uint64_t key = seed + 0x9e3779b97f4a7c15ULL;
+  key = (key ^ (key >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  key = (key ^ (key >> 27)) * 0x94d049bb133111ebULL;
+  key ^= key >> 31;
+  const uint32_t lo = (uint32_t)key, hi = (uint32_t)(key >> 32);
   // Explicit vectors: the loop runs in place (x == y), where the
   // vectorizer's overlap check sends a plain loop to its scalar version.
   const act_u8 step = {0, 1, 2, 3, 4, 5, 6, 7};

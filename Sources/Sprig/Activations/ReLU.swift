@@ -32,9 +32,10 @@ public final class ReLU: Layer {
   }
 
   /// The backward when the next layer already carried the gradient through
-  /// this ReLU (a ``SparseLinear`` whose backward SpMM masks by its input,
-  /// this ReLU's output; see ``Sequential/backward(_:)``): `dX` is that
-  /// gradient, returned as is, and the cached input is released.
+  /// this ReLU (a ``SparseLinear`` or narrow ``Linear`` whose input-gradient
+  /// kernel masks by its input, this ReLU's output; see
+  /// ``Sequential/backward(_:)``): `dX` is that gradient, returned as is,
+  /// and the cached input is released.
   func backward(alreadyMasked dX: Matrix) -> Matrix {
     _ = core.takeInput(for: dX, name: name)
     return dX

@@ -1,4 +1,5 @@
-// Linear: the dense fully connected layer, on OpenBLAS sgemm.
+// Linear: the dense fully connected layer, on OpenBLAS sgemm (Sprig's narrow
+// kernels for a classifier's few outputs).
 
 /// `y = W·x + b` with a dense `W` (`outputSize × inputSize`, row-major).
 public final class Linear: Layer, CarriesGradientThroughActivation {

@@ -4,7 +4,9 @@ import SprigKernels
 
 /// An SReLU's four parameters per unit, as the fused SpMM reads them.
 public struct SReLUShape {
-  public var leftThreshold: [Float], leftSlope: [Float], rightThreshold: [Float], rightSlope: [Float]
+  // Constant after init, which checks their counts: the kernels read one
+  // entry of each per row.
+  public let leftThreshold: [Float], leftSlope: [Float], rightThreshold: [Float], rightSlope: [Float]
 
   public init(leftThreshold: [Float], leftSlope: [Float], rightThreshold: [Float], rightSlope: [Float]) {
     precondition(Set([leftThreshold.count, leftSlope.count, rightThreshold.count, rightSlope.count]).count == 1)

@@ -1,15 +1,16 @@
-// NarrowDenseKernels: the Swift face of NarrowDense.c, a dense layer with
-// few outputs over feature-major activations.
+// NarrowDenseKernels: the Swift face of narrow_body.h (compiled per ISA in
+// Kernels.c), a dense layer with few outputs over feature-major activations.
 import SprigKernels
 
-/// Sprig's kernels for a dense layer with at most ``maximumOutputs``
-/// outputs, such as a classifier: OpenBLAS sgemm packs both operands and
+/// Sprig's kernels for a dense layer with few outputs, such as a classifier
+/// (``Linear`` uses them up to ``maximumOutputs``): OpenBLAS sgemm packs both operands and
 /// runs a beta pass each call, which at ten outputs costs more than the
 /// multiply-adds; these keep every output's accumulators in registers and
 /// stream the activations once. `W` is `outputs × inputs`, row-major;
 /// activations are feature-major (`features × batch`).
 public enum NarrowDenseKernels {
-  /// The widest output these kernels serve; wider layers stay on sgemm.
+  /// The most outputs a ``Linear`` runs on these kernels; wider layers stay
+  /// on sgemm. (The kernels take any count, twelve outputs per pass.)
   public static let maximumOutputs = 16
 
   /// `Y = W·X + bias` (per row); `y` is reshaped to `outputs × batch`.

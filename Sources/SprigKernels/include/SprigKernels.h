@@ -32,8 +32,9 @@ sprig_isa sprig_kernels_force_isa(sprig_isa isa);
 
 /// What sprig_spmm_rows does to each output row once it is finished, while
 /// the row is still in L1: as separate passes these would read and write the
-/// whole output from L2 or L3 again. Zero-initialised, it does nothing; the
-/// steps run in the order of the fields.
+/// whole output from L2 or L3 again. Zero-initialised, it does nothing. The
+/// steps run in this order: ReLU, ReLU mask, SReLU forward then dropout
+/// (forward), dropout then SReLU backward (backward), row sums.
 typedef struct {
   /// Forward, non-zero: a ReLU on Y's row, in place.
   int rectify;
@@ -157,7 +158,7 @@ void sprig_relu_backward(const float *x, const float *dy, float *dx, int64_t n);
 /// of a sample-major array, written feature-major (a batch).
 void sprig_gather_columns(const float *src, int64_t features, const int64_t *indices, int64_t n, float *dst);
 
-/// A dense layer with few outputs, feature-major (NarrowDense.c): W is
+/// A dense layer with few outputs, feature-major (narrow_body.h): W is
 /// m × k row-major, X k × batch, Y and dY m × batch (rows `batch` apart).
 /// Y[:, b] = bias + W·X[:, b] for batch columns b in [b_begin, b_end)
 /// (`bias` may be NULL).

@@ -22,21 +22,32 @@ final class SparseActivationFusionTests: XCTestCase {
     return layers + [Linear(inputSize: 30, outputSize: 5, using: &g)]
   }
 
-  /// Two overlapping sparse-ReLU-sparse runs backward: (third, second), (second, first).
+  /// Three overlapping runs backward: (dense, ReLU, third), (third, ReLU,
+  /// second), (second, ReLU, first).
   private func reluModel(seed: UInt64) -> [Layer] {
     model(seed: seed) { size, _, _ in [ReLU(size: size)] }
   }
 
-  /// Backward: (third, SReLU, second) without dropout, (second, dropout,
-  /// SReLU, first) with; forward: each sparse layer with what follows it,
-  /// the last one before the dense layer.
-  private func sreluModel(seed: UInt64) -> [Layer] {
+  /// Backward: (dense, dropout, SReLU, third), (third, SReLU, second)
+  /// without dropout, (second, dropout, SReLU, first); forward: each sparse
+  /// layer with what follows it.
+  private func sreluModel(seed: UInt64, dropoutRate: Float = 0.3) -> [Layer] {
     model(seed: seed) { size, k, g in
       let srelu = SReLU(size: size), shape = randomSReLUShape(units: size, seed: seed + UInt64(k))
       (srelu.leftThreshold.value, srelu.leftSlope.value) = (shape.leftThreshold, shape.leftSlope)
       (srelu.rightThreshold.value, srelu.rightSlope.value) = (shape.rightThreshold, shape.rightSlope)
-      return k == 1 ? [srelu] : [srelu, Dropout(size: size, rate: 0.3, seed: g.next())]
+      return k == 1 ? [srelu] : [srelu, Dropout(size: size, rate: dropoutRate, seed: g.next())]
     }
+  }
+
+  /// The SReLU model with its second sparse layer on GraphBLAS: the
+  /// forward into that layer's SReLU and dropout still fuses (the first
+  /// layer is Sprig's), but that layer's backward declines to carry, so the
+  /// dropout and SReLU run their own backward from the fused forward's state.
+  private func declinedSReLUModel(seed: UInt64) -> [Layer] {
+    let layers = sreluModel(seed: seed)
+    (layers[3] as! SparseLinear).backend = .graphBLAS
+    return layers
   }
 
   /// Two training steps of the fused model and the chain on the same
@@ -72,7 +83,15 @@ final class SparseActivationFusionTests: XCTestCase {
   }
 
   func testFusedSparseSReLUDropoutForwardAndGradientsEqualTheLayerByLayerChain() {
-    assertFusedEqualsChain(sreluModel)
+    assertFusedEqualsChain { self.sreluModel(seed: $0) }
+  }
+
+  func testDeclinedCarryAfterAFusedForwardEqualsTheLayerByLayerChain() {
+    assertFusedEqualsChain(declinedSReLUModel)
+  }
+
+  func testFusedChainWithDropoutRateZeroEqualsTheLayerByLayerChain() {
+    assertFusedEqualsChain { self.sreluModel(seed: $0, dropoutRate: 0) }
   }
 
   func testFusedSReLUInferenceEqualsTheLayerByLayerChainWithoutDropout() {
