@@ -52,8 +52,8 @@ static inline float row_sum(const float *d, int64_t batch) {
   return s;
 }
 
-// sprig_epilogue's steps on the finished row r of Y (`yr`), in the order of
-// its fields. Inlined into each variant's SpMM, it compiles for that ISA.
+// sprig_epilogue's steps on the finished row r of Y (`yr`), in the order the
+// header gives. Inlined into each variant's SpMM, it compiles for that ISA.
 static inline __attribute__((always_inline)) void finish_row(const sprig_epilogue *e, int64_t r, float *yr,
                                                               int64_t ldy, int64_t batch) {
   if (e->rectify)

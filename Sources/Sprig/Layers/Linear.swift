@@ -19,8 +19,8 @@ public final class Linear: Layer, CarriesGradientThroughActivation {
   public var name: String { "Linear \(inputSize)→\(outputSize)" }
 
   /// Few outputs (a classifier): Sprig's narrow kernels, which `sprig-bench
-  /// kernels` measured 1.2–2.3× faster than sgemm's packing at 4000→10 and
-  /// 1000→10 (op dense-*); wider layers run on sgemm.
+  /// kernels` measured 1.35–2.1× faster than sgemm at 4000→10 (ops
+  /// `dense-*`, see the README); wider layers run on sgemm.
   private var isNarrow: Bool { outputSize <= NarrowDenseKernels.maximumOutputs }
   public var parameters: [Parameter] { [weight, bias] }
 

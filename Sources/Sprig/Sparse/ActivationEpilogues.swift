@@ -9,7 +9,8 @@ public struct SReLUShape {
   public let leftThreshold: [Float], leftSlope: [Float], rightThreshold: [Float], rightSlope: [Float]
 
   public init(leftThreshold: [Float], leftSlope: [Float], rightThreshold: [Float], rightSlope: [Float]) {
-    precondition(Set([leftThreshold.count, leftSlope.count, rightThreshold.count, rightSlope.count]).count == 1)
+    let n = leftThreshold.count  // (no Set: this runs twice per fused layer per step)
+    precondition(leftSlope.count == n && rightThreshold.count == n && rightSlope.count == n, "SReLUShape: unequal parameter counts")
     (self.leftThreshold, self.leftSlope, self.rightThreshold, self.rightSlope) =
       (leftThreshold, leftSlope, rightThreshold, rightSlope)
   }

@@ -17,8 +17,8 @@ func randomSReLUShape(units: Int, seed: UInt64) -> SReLUShape {
 /// The SpMM applying an SReLU and dropout to each finished row gives the
 /// bits of the product followed by the separate passes, on every code path.
 final class ActivationEpilogueTests: XCTestCase {
-  let shapes = [(rows: 37, columns: 23), (rows: 64, columns: 130), (rows: 5, columns: 1)]
-  let batches = [1, 7, 16, 17, 64, 128, 130]
+  let shapes = kernelTestShapes
+  let batches = kernelTestBatches
   let masks: [DropoutMask?] = [nil, DropoutMask(seed: 0x1234_5678_9abc_def0, keep: 0.7)]
 
   func testDropoutBackwardUsesTheForwardsDecisions() {
@@ -61,41 +61,35 @@ final class ActivationEpilogueTests: XCTestCase {
   }
 
   func testBackwardThroughDropoutAndSReLUIsTheProductThenTheirBackwardsWithRowSumsOnEveryCodePath() {
-    forEachInstructionSet { isa in
-      for (s, shape) in shapes.enumerated() {
-        let w = randomCSR(rows: shape.rows, columns: shape.columns, density: 0.3, seed: UInt64(s) + 50)
-        let (t, source) = w.pattern.transposed()
-        let srelu = randomSReLUShape(units: shape.columns, seed: UInt64(s) + 51)
-        for batch in batches {
-          let dY = randomMatrix(rows: shape.rows, columns: batch, seed: UInt64(batch) + 52)
-          let z = randomMatrix(rows: shape.columns, columns: batch, seed: UInt64(batch) + 53)  // the SReLU's input
-          let product = Matrix(rows: 0, columns: 0)
-          SparseKernels.multiply(t, values: w.values, valuePositions: source, dY, into: product)
-          for mask in masks {
-            let dropped = Matrix(rows: shape.columns, columns: batch), expected = Matrix(rows: shape.columns, columns: batch)
-            if let mask {
-              ElementwiseKernels.dropout(z, into: dropped, mask: mask)  // the forward draws the decisions
-              ElementwiseKernels.dropoutBackward(product, into: dropped, mask: mask)
-            }
-            var expectedSums: [Float] = []
-            ElementwiseKernels.sreluBackward(
-              x: z, dY: mask == nil ? product : dropped, into: expected, leftThreshold: srelu.leftThreshold,
-              leftSlope: srelu.leftSlope, rightThreshold: srelu.rightThreshold, rightSlope: srelu.rightSlope,
-              sums: &expectedSums)
-            var expectedRowSums = [Float](repeating: 0, count: shape.columns)
-            SparseKernels.rowSums(expected, into: &expectedRowSums)
-
-            let fused = Matrix(rows: 0, columns: 0)
-            var sums: [Float] = [], rowSums = [Float](repeating: .nan, count: shape.columns)
-            SparseKernels.multiply(
-              t, values: w.values, valuePositions: source, dY, into: fused, throughDropout: mask, srelu: srelu, input: z,
-              sums: &sums, rowSums: &rowSums)
-            let context = "\(isa) \(shape) batch \(batch) dropout \(mask != nil)"
-            XCTAssertEqual(fused, expected, context)
-            XCTAssertEqual(sums, expectedSums, context)
-            XCTAssertEqual(rowSums, expectedRowSums, context)
-          }
+    forEachTransposedKernelCase(seed: 50) { context, w, t, source, batch in
+      let srelu = randomSReLUShape(units: w.columns, seed: UInt64(w.columns) + 51)
+      let dY = randomMatrix(rows: w.rows, columns: batch, seed: UInt64(batch) + 52)
+      let z = randomMatrix(rows: w.columns, columns: batch, seed: UInt64(batch) + 53)  // the SReLU's input
+      let product = Matrix(rows: 0, columns: 0)
+      SparseKernels.multiply(t, values: w.values, valuePositions: source, dY, into: product)
+      for mask in masks {
+        let dropped = Matrix(rows: w.columns, columns: batch), expected = Matrix(rows: w.columns, columns: batch)
+        if let mask {
+          ElementwiseKernels.dropout(z, into: dropped, mask: mask)  // the forward draws the decisions
+          ElementwiseKernels.dropoutBackward(product, into: dropped, mask: mask)
         }
+        var expectedSums: [Float] = []
+        ElementwiseKernels.sreluBackward(
+          x: z, dY: mask == nil ? product : dropped, into: expected, leftThreshold: srelu.leftThreshold,
+          leftSlope: srelu.leftSlope, rightThreshold: srelu.rightThreshold, rightSlope: srelu.rightSlope,
+          sums: &expectedSums)
+        var expectedRowSums = [Float](repeating: 0, count: w.columns)
+        SparseKernels.rowSums(expected, into: &expectedRowSums)
+
+        let fused = Matrix(rows: 0, columns: 0)
+        var sums: [Float] = [], rowSums = [Float](repeating: .nan, count: w.columns)
+        SparseKernels.multiply(
+          t, values: w.values, valuePositions: source, dY, into: fused, throughDropout: mask, srelu: srelu, input: z,
+          sums: &sums, rowSums: &rowSums)
+        let caseName = "\(context) dropout \(mask != nil)"
+        XCTAssertEqual(fused, expected, caseName)
+        XCTAssertEqual(sums, expectedSums, caseName)
+        XCTAssertEqual(rowSums, expectedRowSums, caseName)
       }
     }
   }

@@ -32,8 +32,8 @@ func assertClose(_ a: Matrix, _ b: Matrix, tolerance: Float = 1e-4, _ message: S
 }
 
 final class SparseKernelTests: XCTestCase {
-  let shapes = [(rows: 37, columns: 23), (rows: 64, columns: 130), (rows: 5, columns: 1)]
-  let batches = [1, 7, 16, 17, 64, 128, 130]
+  let shapes = kernelTestShapes
+  let batches = kernelTestBatches
 
   override func tearDown() { SparseKernels.instructionSet = SparseKernels.detectedInstructionSet }
 
@@ -73,44 +73,32 @@ final class SparseKernelTests: XCTestCase {
   }
 
   func testMaskedProductIsTheProductThroughAReLUWithItsRowSumsOnEveryCodePath() {
-    forEachInstructionSet { isa in
-      for (s, shape) in shapes.enumerated() {
-        let w = randomCSR(rows: shape.rows, columns: shape.columns, density: 0.3, seed: UInt64(s) + 20)
-        let (t, source) = w.pattern.transposed()
-        for batch in batches {
-          let dY = randomMatrix(rows: shape.rows, columns: batch, seed: UInt64(batch) + 5)
-          // A ReLU's output: zeros (and rows of them) beside positive values.
-          let mask = randomMatrix(rows: shape.columns, columns: batch, seed: UInt64(batch) + 6)
-          ElementwiseKernels.reluInPlace(mask)
-          let plain = Matrix(rows: 0, columns: 0), masked = Matrix(rows: 0, columns: 0)
-          SparseKernels.multiply(t, values: w.values, valuePositions: source, dY, into: plain)
-          let expected = Matrix(rows: shape.columns, columns: batch)
-          ElementwiseKernels.reluBackward(mask, plain, into: expected)
-          var expectedSums = [Float](repeating: 0, count: shape.columns)
-          SparseKernels.rowSums(expected, into: &expectedSums)
-          var sums = [Float](repeating: .nan, count: shape.columns)
-          SparseKernels.multiply(t, values: w.values, valuePositions: source, dY, maskedBy: mask, into: masked, rowSums: &sums)
-          XCTAssertEqual(masked, expected, "\(isa) \(shape) batch \(batch)")
-          XCTAssertEqual(sums, expectedSums, "\(isa) \(shape) batch \(batch)")
-        }
-      }
+    forEachTransposedKernelCase(seed: 20) { context, w, t, source, batch in
+      let dY = randomMatrix(rows: w.rows, columns: batch, seed: UInt64(batch) + 5)
+      // A ReLU's output: zeros (and rows of them) beside positive values.
+      let mask = randomMatrix(rows: w.columns, columns: batch, seed: UInt64(batch) + 6)
+      ElementwiseKernels.reluInPlace(mask)
+      let plain = Matrix(rows: 0, columns: 0), masked = Matrix(rows: 0, columns: 0)
+      SparseKernels.multiply(t, values: w.values, valuePositions: source, dY, into: plain)
+      let expected = Matrix(rows: w.columns, columns: batch)
+      ElementwiseKernels.reluBackward(mask, plain, into: expected)
+      var expectedSums = [Float](repeating: 0, count: w.columns)
+      SparseKernels.rowSums(expected, into: &expectedSums)
+      var sums = [Float](repeating: .nan, count: w.columns)
+      SparseKernels.multiply(t, values: w.values, valuePositions: source, dY, maskedBy: mask, into: masked, rowSums: &sums)
+      XCTAssertEqual(masked, expected, context)
+      XCTAssertEqual(sums, expectedSums, context)
     }
   }
 
   func testBackwardThroughTransposedPatternEqualsDenseReference() {
-    forEachInstructionSet { isa in
-      for (s, shape) in shapes.enumerated() {
-        let w = randomCSR(rows: shape.rows, columns: shape.columns, density: 0.3, seed: UInt64(s) + 10)
-        let (t, source) = w.pattern.transposed()
-        for batch in batches {
-          let dY = randomMatrix(rows: shape.rows, columns: batch, seed: UInt64(batch) + 3)
-          let dX = Matrix(rows: 0, columns: 0)
-          SparseKernels.multiply(t, values: w.values, valuePositions: source, dY, into: dX)
-          let expected = Matrix(rows: shape.columns, columns: batch)
-          BLAS.gemm(w.dense(), transposeA: true, dY, into: expected)
-          assertClose(dX, expected, "\(isa) \(shape) batch \(batch)")
-        }
-      }
+    forEachTransposedKernelCase(seed: 10) { context, w, t, source, batch in
+      let dY = randomMatrix(rows: w.rows, columns: batch, seed: UInt64(batch) + 3)
+      let dX = Matrix(rows: 0, columns: 0)
+      SparseKernels.multiply(t, values: w.values, valuePositions: source, dY, into: dX)
+      let expected = Matrix(rows: w.columns, columns: batch)
+      BLAS.gemm(w.dense(), transposeA: true, dY, into: expected)
+      assertClose(dX, expected, context)
     }
   }
 

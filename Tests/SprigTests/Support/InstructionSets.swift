@@ -10,3 +10,25 @@ func forEachInstructionSet(_ body: (InstructionSet) -> Void) {
     body(isa)
   }
 }
+
+/// The shapes and batches the sparse kernel tests cover: `randomPattern`
+/// gives them empty and single-connection rows, and most batches are not
+/// multiples of the kernels' 16-column tiles.
+let kernelTestShapes = [(rows: 37, columns: 23), (rows: 64, columns: 130), (rows: 5, columns: 1)]
+let kernelTestBatches = [1, 7, 16, 17, 64, 128, 130]
+
+/// Runs `body` on every instruction set, test shape and batch with a random
+/// `W` (30 % dense, seeded by `seed` and the shape), its transposed pattern
+/// `t` and the value positions `source`: the cases of the backward SpMM's tests.
+func forEachTransposedKernelCase(
+  seed: UInt64,
+  _ body: (_ context: String, _ w: CSRMatrix, _ t: SparsityPattern, _ source: [Int32], _ batch: Int) -> Void
+) {
+  forEachInstructionSet { isa in
+    for (s, shape) in kernelTestShapes.enumerated() {
+      let w = randomCSR(rows: shape.rows, columns: shape.columns, density: 0.3, seed: UInt64(s) + seed)
+      let (t, source) = w.pattern.transposed()
+      for batch in kernelTestBatches { body("\(isa) \(shape) batch \(batch)", w, t, source, batch) }
+    }
+  }
+}
