@@ -52,6 +52,22 @@ static inline float row_sum(const float *d, int64_t batch) {
   return s;
 }
 
+// Row r's connections in `block` (see sprig_column_block): [*k0, *k1), the
+// cursor moved past them; without a block, the whole row.
+static inline void block_run(const sprig_column_block *block, const int32_t *row_ptr, const int32_t *col_idx,
+                             int64_t r, int32_t *k0, int32_t *k1) {
+  if (!block) {
+    *k0 = row_ptr[r];
+    *k1 = row_ptr[r + 1];
+    return;
+  }
+  int32_t k = block->cursor[r];
+  const int32_t end = row_ptr[r + 1];
+  *k0 = k;
+  while (k < end && col_idx[k] < block->column_end) k++;
+  *k1 = block->cursor[r] = k;
+}
+
 // sprig_epilogue's steps on the finished row r of Y (`yr`), in the order the
 // header gives. Inlined into each variant's SpMM, it compiles for that ISA.
 static inline __attribute__((always_inline)) void finish_row(const sprig_epilogue *e, int64_t r, float *yr,
@@ -259,16 +275,18 @@ void sprig_spmm_rows(const int32_t *row_ptr, const int32_t *col_idx,
                      const int32_t *value_index, const float *values,
                      const float *bias, const float *x, int64_t ldx,
                      float *y, int64_t ldy, int64_t batch,
-                     int64_t row_begin, int64_t row_end, const sprig_epilogue *epilogue) {
+                     int64_t row_begin, int64_t row_end, const sprig_epilogue *epilogue,
+                     const sprig_column_block *block) {
   SPRIG_DISPATCH(spmm_rows, row_ptr, col_idx, value_index, values, bias, x, ldx, y, ldy, batch, row_begin, row_end,
-                 epilogue);
+                 epilogue, block);
 }
 
 void sprig_sddmm_rows(const int32_t *row_ptr, const int32_t *col_idx,
                       const float *dy, int64_t lddy, const float *x,
                       int64_t ldx, float *gradient, const sprig_gradient_store *store, int64_t batch,
-                      int64_t row_begin, int64_t row_end) {
-  SPRIG_DISPATCH(sddmm_rows, row_ptr, col_idx, dy, lddy, x, ldx, gradient, store, batch, row_begin, row_end);
+                      int64_t row_begin, int64_t row_end, const sprig_column_block *block) {
+  SPRIG_DISPATCH(sddmm_rows, row_ptr, col_idx, dy, lddy, x, ldx, gradient, store, batch, row_begin, row_end,
+                 block);
 }
 
 void sprig_backward_rows(const int32_t *row_ptr, const int32_t *col_idx,

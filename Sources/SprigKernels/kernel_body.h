@@ -9,12 +9,14 @@
 
 // One output row over a batch tile of SPRIG_TILE floats: the accumulators
 // stay in registers while the row's connections stream past, so each
-// connection costs one pass over a contiguous input row.
+// connection costs one pass over a contiguous input row. The accumulators
+// start from the bias, or with `add` from the row's sums of earlier column
+// blocks.
 static inline void SPRIG_NAME(spmm_tile_)(const int32_t *col_idx, const int32_t *value_index,
                                           const float *values, int32_t k0, int32_t k1, float b0,
-                                          const float *x, int64_t ldx, float *yr) {
+                                          const float *x, int64_t ldx, float *yr, int add) {
   vecw a[SPRIG_TILE / SPRIG_W];
-  for (int t = 0; t < SPRIG_TILE / SPRIG_W; t++) a[t] = splatw(b0);
+  for (int t = 0; t < SPRIG_TILE / SPRIG_W; t++) a[t] = add ? loadw(yr + SPRIG_W * t) : splatw(b0);
   for (int32_t k = k0; k < k1; k++) {
     const float w = values[value_index ? value_index[k] : k];
     const float *xr = x + (int64_t)col_idx[k] * ldx;
@@ -33,9 +35,10 @@ static inline void SPRIG_NAME(spmm_tile_)(const int32_t *col_idx, const int32_t 
 // connections (a multiply-add's latency per connection bounded the
 // one-at-a-time loop on Zen 3). Rows of fewer than four connections keep it.
 static inline void SPRIG_NAME(spmm_tile_quads_)(const int32_t *col_idx, const float *values, int32_t k0,
-                                                int32_t k1, float b0, const float *x, int64_t ldx, float *yr) {
+                                                int32_t k1, float b0, const float *x, int64_t ldx, float *yr,
+                                                int add) {
   vecw a[SPRIG_TILE / SPRIG_W];
-  for (int t = 0; t < SPRIG_TILE / SPRIG_W; t++) a[t] = splatw(b0);
+  for (int t = 0; t < SPRIG_TILE / SPRIG_W; t++) a[t] = add ? loadw(yr + SPRIG_W * t) : splatw(b0);
   int32_t k = k0;
   for (; k + 4 <= k1; k += 4) {
     float w[4];
@@ -65,24 +68,32 @@ static void SPRIG_NAME(spmm_rows_)(const int32_t *row_ptr, const int32_t *col_id
                                    const int32_t *value_index, const float *values,
                                    const float *bias, const float *x, int64_t ldx,
                                    float *y, int64_t ldy, int64_t batch,
-                                   int64_t row_begin, int64_t row_end, const sprig_epilogue *epilogue) {
+                                   int64_t row_begin, int64_t row_end, const sprig_epilogue *epilogue,
+                                   const sprig_column_block *block) {
+  const int add = block && !block->first;
+  if (block && !block->last) epilogue = 0;
   for (int64_t r = row_begin; r < row_end; r++) {
     const float b0 = bias ? bias[r] : 0.0f;
-    const int32_t k0 = row_ptr[r], k1 = row_ptr[r + 1];
+    int32_t k0, k1;
+    block_run(block, row_ptr, col_idx, r, &k0, &k1);
     float *yr = y + r * ldy;
+    if (add && k0 == k1) {  // nothing to add in this block
+      if (epilogue) finish_row(epilogue, r, yr, ldy, batch);
+      continue;
+    }
     int64_t b = 0;
     // The backward's gathered values measured no faster in fours.
     const int quads = spmm_quads && !value_index && k1 - k0 >= 4;
     for (; quads && b + SPRIG_TILE <= batch; b += SPRIG_TILE)
-      SPRIG_NAME(spmm_tile_quads_)(col_idx, values, k0, k1, b0, x + b, ldx, yr + b);
+      SPRIG_NAME(spmm_tile_quads_)(col_idx, values, k0, k1, b0, x + b, ldx, yr + b, add);
     for (; b + SPRIG_TILE <= batch; b += SPRIG_TILE) {
       if (value_index)
-        SPRIG_NAME(spmm_tile_)(col_idx, value_index, values, k0, k1, b0, x + b, ldx, yr + b);
+        SPRIG_NAME(spmm_tile_)(col_idx, value_index, values, k0, k1, b0, x + b, ldx, yr + b, add);
       else
-        SPRIG_NAME(spmm_tile_)(col_idx, 0, values, k0, k1, b0, x + b, ldx, yr + b);
+        SPRIG_NAME(spmm_tile_)(col_idx, 0, values, k0, k1, b0, x + b, ldx, yr + b, add);
     }
     for (; b + 16 <= batch; b += 16) {
-      v8f a0 = splat8(b0), a1 = a0;
+      v8f a0 = add ? load8(yr + b) : splat8(b0), a1 = add ? load8(yr + b + 8) : splat8(b0);
       for (int32_t k = k0; k < k1; k++) {
         const float w = values[value_index ? value_index[k] : k];
         const float *xr = x + (int64_t)col_idx[k] * ldx + b;
@@ -93,7 +104,7 @@ static void SPRIG_NAME(spmm_rows_)(const int32_t *row_ptr, const int32_t *col_id
       store8(yr + b + 8, a1);
     }
     for (; b + 8 <= batch; b += 8) {
-      v8f a0 = splat8(b0);
+      v8f a0 = add ? load8(yr + b) : splat8(b0);
       for (int32_t k = k0; k < k1; k++) {
         const float w = values[value_index ? value_index[k] : k];
         a0 += w * load8(x + (int64_t)col_idx[k] * ldx + b);
@@ -101,7 +112,7 @@ static void SPRIG_NAME(spmm_rows_)(const int32_t *row_ptr, const int32_t *col_id
       store8(yr + b, a0);
     }
     for (; b < batch; b++) {
-      float a = b0;
+      float a = add ? yr[b] : b0;
       for (int32_t k = k0; k < k1; k++) {
         const float w = values[value_index ? value_index[k] : k];
         a += w * x[(int64_t)col_idx[k] * ldx + b];
@@ -165,12 +176,13 @@ static inline void SPRIG_NAME(sddmm_slice_)(const int32_t *col_idx, int32_t k, i
 static void SPRIG_NAME(sddmm_rows_)(const int32_t *row_ptr, const int32_t *col_idx,
                                     const float *dy, int64_t lddy, const float *x,
                                     int64_t ldx, float *gradient, const sprig_gradient_store *store,
-                                    int64_t batch, int64_t row_begin, int64_t row_end) {
+                                    int64_t batch, int64_t row_begin, int64_t row_end,
+                                    const sprig_column_block *block) {
   const int64_t vec_end = batch - batch % 8;
   for (int64_t r = row_begin; r < row_end; r++) {
     const float *dyr = dy + r * lddy;
-    int32_t k = row_ptr[r];
-    const int32_t k1 = row_ptr[r + 1];
+    int32_t k, k1;
+    block_run(block, row_ptr, col_idx, r, &k, &k1);
 #ifdef SPRIG_SLICED_SDDMM
     if (sddmm_slices && batch % (8 * SPRIG_W) == 0) {
       for (int64_t b = 0; b < batch; b += 8 * SPRIG_W)

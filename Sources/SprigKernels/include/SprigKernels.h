@@ -68,17 +68,36 @@ typedef struct {
   float *row_sums;
 } sprig_epilogue;
 
+/// One block of W's columns, for layers whose gathered operand (X in the
+/// forward and the SDDMM, dY in the backward) is too large for the cache:
+/// the caller runs a kernel over every row for one block before it starts
+/// the next, so the block's rows of the operand are read from L3, not DRAM.
+/// Row r's connections in the block are those from cursor[r] (which starts
+/// at row_ptr[r]) while their column is below `column_end`; the kernel
+/// moves cursor[r] past them. Every connection is taken exactly once
+/// whatever the column order within a row, as the last block's end is the
+/// column count; sorted rows give each block only its own columns.
+typedef struct {
+  int32_t *cursor;
+  int64_t column_end;
+  /// sprig_spmm_rows: the first block starts Y from the bias, later ones
+  /// add to Y; the epilogue runs in the last block only.
+  int first, last;
+} sprig_column_block;
+
 /// Y[r, :] = bias[r] + sum_k W[r, k] * X[k, :] for rows r in [row_begin, row_end),
 /// then `epilogue` (may be NULL) on each row.
 ///
 /// `value_index`, when not NULL, maps each stored entry to its position in
 /// `values` (used for the transposed pattern, which shares W's values).
-/// `bias` may be NULL (then Y starts from zero).
+/// `bias` may be NULL (then Y starts from zero). `block`, when not NULL,
+/// restricts the call to one block of columns (see sprig_column_block).
 void sprig_spmm_rows(const int32_t *row_ptr, const int32_t *col_idx,
                      const int32_t *value_index, const float *values,
                      const float *bias, const float *x, int64_t ldx,
                      float *y, int64_t ldy, int64_t batch,
-                     int64_t row_begin, int64_t row_end, const sprig_epilogue *epilogue);
+                     int64_t row_begin, int64_t row_end, const sprig_epilogue *epilogue,
+                     const sprig_column_block *block);
 
 /// How a weight-gradient kernel stores the dot product g of entry k into
 /// out[k]. A NULL store, or one with NULL weights, writes out[k] = g.
@@ -92,11 +111,12 @@ typedef struct {
 
 /// G[k] = dot(DY[r, :], X[col_idx[k], :]) for every stored entry k of rows
 /// r in [row_begin, row_end), stored as `store` says: the weight gradient
-/// sampled on W's pattern.
+/// sampled on W's pattern; `block`, when not NULL, only the connections of
+/// one block of columns (see sprig_column_block).
 void sprig_sddmm_rows(const int32_t *row_ptr, const int32_t *col_idx,
                       const float *dy, int64_t lddy, const float *x,
                       int64_t ldx, float *gradient, const sprig_gradient_store *store, int64_t batch,
-                      int64_t row_begin, int64_t row_end);
+                      int64_t row_begin, int64_t row_end, const sprig_column_block *block);
 
 /// The backward of Y = W·X in one pass over Wᵀ's pattern (`row_ptr`,
 /// `col_idx` of Wᵀ; `value_index` maps each entry to its position in W's
