@@ -20,8 +20,12 @@ struct BlockingBenchmark: ParsableCommand {
   func run() throws {
     let threadList = threads.split(separator: ",").compactMap { Int($0) }
     guard !threadList.isEmpty, width > 0, batch > 0 else { throw ValidationError("need a width, a batch and thread counts") }
-    let blockBytes = SparseKernels.columnBlockBytes
-    guard blockBytes > 0 else { throw ValidationError("column blocking is off (SPRIG_COLUMN_BLOCK_MB=0): nothing to compare") }
+    let blockBytes = ColumnBlocking.blockBytes
+    guard blockBytes > 0, width * batch * 4 > blockBytes else {
+      throw ValidationError("a \(width)-wide layer's operand fits one block of \(blockBytes >> 20) MB: nothing to compare")
+    }
+    let keepMode = ColumnBlocking.mode
+    defer { ColumnBlocking.mode = keepMode }
     print("sprig-bench blocking — \(Machine.header), batch \(batch), blocks of \(blockBytes >> 20) MB")
     let density = min(1, epsilon * Double(2 * width) / (Double(width) * Double(width)))
     var rng = SeededGenerator(seed: 1)
@@ -43,10 +47,9 @@ struct BlockingBenchmark: ParsableCommand {
     ]
     try validate(pattern, values, tPattern, tSource, x, dY)
 
-    func unblocked(_ body: () -> Void) {
-      SparseKernels.columnBlockBytes = 0
+    func run(_ mode: ColumnBlocking.Mode, _ body: () -> Void) {
+      ColumnBlocking.mode = mode
       body()
-      SparseKernels.columnBlockBytes = blockBytes
     }
     print("op             threads  blocked ms  unblocked ms  GFLOP/s blocked  speed-up")
     var records: [KernelRecord] = []
@@ -54,7 +57,7 @@ struct BlockingBenchmark: ParsableCommand {
     for t in threadList {
       Parallel.threadCount = t
       for (op, body) in ops {
-        let (blockedSeconds, unblockedSeconds) = Timing.interleavedMedians(samples: samples, body) { unblocked(body) }
+        let (blockedSeconds, unblockedSeconds) = Timing.interleavedMedians(samples: samples, { run(.always, body) }) { run(.never, body) }
         for (engine, seconds) in [("sprig", blockedSeconds), ("sprig-unblocked", unblockedSeconds)] {
           records.append(KernelRecord(
             op: op, engine: engine, n_in: width, n_out: width, density: density, batch: batch, threads: t,
@@ -74,7 +77,8 @@ struct BlockingBenchmark: ParsableCommand {
   }
 
   /// Both forms of each kernel against a sum over each sampled row's
-  /// connections in Double (the layer is too wide for a dense reference).
+  /// connections in Double (the layer is too wide for a dense reference),
+  /// and against each other, bit for bit.
   func validate(
     _ pattern: SparsityPattern, _ values: [Float], _ tPattern: SparsityPattern, _ tSource: [Int32], _ x: Matrix,
     _ dY: Matrix
@@ -88,11 +92,10 @@ struct BlockingBenchmark: ParsableCommand {
       }
       return s.map { Float($0) }
     }
-    let blockBytes = SparseKernels.columnBlockBytes
-    for bytes in [blockBytes, 0] {
-      SparseKernels.columnBlockBytes = bytes
-      defer { SparseKernels.columnBlockBytes = blockBytes }
-      let form = bytes > 0 ? "blocked" : "unblocked"
+    var results: [([Float], [Float], [Float])] = []
+    for mode in [ColumnBlocking.Mode.always, .never] {
+      ColumnBlocking.mode = mode
+      let form = mode == .always ? "blocked" : "unblocked"
       let y = Matrix(rows: 0, columns: 0), dX = Matrix(rows: 0, columns: 0)
       SparseKernels.multiply(pattern, values: values, x, into: y)
       SparseKernels.multiply(tPattern, values: values, valuePositions: tSource, dY, into: dX)
@@ -111,6 +114,10 @@ struct BlockingBenchmark: ParsableCommand {
         }
         try KernelBenchmark.check("\(form) sddmm", ks.map { g[$0] }, expected)
       }
+      results.append((y.elements.map { $0 }, dX.elements.map { $0 }, g))
+    }
+    guard results[0] == results[1] else {
+      throw ValidationError("the blocked kernels' results differ from the unblocked ones'")
     }
   }
 }

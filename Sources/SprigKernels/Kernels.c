@@ -53,10 +53,10 @@ static inline float row_sum(const float *d, int64_t batch) {
 }
 
 // Row r's connections in `block` (see sprig_column_block): [*k0, *k1), the
-// cursor moved past them; without a block, the whole row.
+// cursor moved past them; without a block or a cursor, the whole row.
 static inline void block_run(const sprig_column_block *block, const int32_t *row_ptr, const int32_t *col_idx,
                              int64_t r, int32_t *k0, int32_t *k1) {
-  if (!block) {
+  if (!block || !block->cursor) {
     *k0 = row_ptr[r];
     *k1 = row_ptr[r + 1];
     return;

@@ -82,8 +82,10 @@ static void SPRIG_NAME(spmm_rows_)(const int32_t *row_ptr, const int32_t *col_id
       continue;
     }
     int64_t b = 0;
-    // The backward's gathered values measured no faster in fours.
-    const int quads = spmm_quads && !value_index && k1 - k0 >= 4;
+    // The backward's gathered values measured no faster in fours. A layer
+    // in column blocks adds one connection at a time, so that its sums do
+    // not depend on where the blocks split its rows.
+    const int quads = spmm_quads && !value_index && !block && k1 - k0 >= 4;
     for (; quads && b + SPRIG_TILE <= batch; b += SPRIG_TILE)
       SPRIG_NAME(spmm_tile_quads_)(col_idx, values, k0, k1, b0, x + b, ldx, yr + b, add);
     for (; b + SPRIG_TILE <= batch; b += SPRIG_TILE) {
@@ -192,7 +194,9 @@ static void SPRIG_NAME(sddmm_rows_)(const int32_t *row_ptr, const int32_t *col_i
 #endif
     // Four connections at a time: each dY chunk is loaded once for four
     // dot products, and eight independent accumulators hide FMA latency.
-    for (; k + 4 <= k1; k += 4) {
+    // (Not in column blocks: the quads' sums differ from the single loop's,
+    // so a connection's gradient would depend on where a block starts.)
+    for (; !block && k + 4 <= k1; k += 4) {
       // Fetch the rows of the connections `prefetch_distance` ahead: wide
       // layers' inputs live in L3 or DRAM, where latency, not bandwidth, bounds.
       if (prefetch_distance > 0) {

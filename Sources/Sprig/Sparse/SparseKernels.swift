@@ -1,6 +1,5 @@
 // SparseKernels: the Swift face of the C kernels in SprigKernels (SpMM,
 // SDDMM, bias sums), split into row chunks over Sprig's threads.
-import Foundation
 import SprigKernels
 
 /// The instruction set the sparse kernels run with.
@@ -43,59 +42,6 @@ public enum SparseKernels {
   /// is 64 and spills, and on a Zen 3 core it measured 1.20–1.86 ms against
   /// 1.06–1.43 ms for the two separate kernels (1000×1000, 4 %, batch 128).
   public static var fusedBackwardPays: Bool { instructionSet == .avx512 }
-
-  nonisolated(unsafe) private static var blockBytes: Int =
-    ProcessInfo.processInfo.environment["SPRIG_COLUMN_BLOCK_MB"].flatMap { Int($0) }.map { $0 << 20 } ?? 8 << 20
-
-  /// The size in bytes of a gathered operand (`X` in the forward and the
-  /// SDDMM, `dY` in the backward SpMM) above which the kernels take W's
-  /// columns in blocks whose rows of the operand are at most this size.
-  ///
-  /// A kernel reads one random row of its operand per connection: from a
-  /// 51 MB operand (100,000 features × 128) those reads wait on DRAM, from a
-  /// block of a few MB they hit L3, and each block costs only one more pass
-  /// over the output rows. 8 MB by default (`SPRIG_COLUMN_BLOCK_MB`
-  /// overrides it; L3 is shared with the other core and, on a cloud host,
-  /// with neighbours); 0 turns blocking off. Smaller operands, such as every
-  /// layer of the reference networks, are never blocked.
-  public static var columnBlockBytes: Int {
-    get { blockBytes }
-    set { blockBytes = max(0, newValue) }
-  }
-
-  /// The end column of each block of a `columns`-wide pattern's columns
-  /// (one block, `[columns]`, when the operand fits `columnBlockBytes`).
-  static func columnBlockEnds(columns: Int, batch: Int) -> [Int] {
-    let bytes = columns * batch * MemoryLayout<Float>.size
-    guard blockBytes > 0, bytes > blockBytes else { return [columns] }
-    let blocks = (bytes + blockBytes - 1) / blockBytes
-    return (1...blocks).map { columns * $0 / blocks }
-  }
-
-  /// Runs `kernel` over every row once per column block of `pattern`
-  /// (see ``columnBlockBytes``), split into row chunks, with the block the C
-  /// kernels take (nil when there is one block).
-  static func forEachColumnBlock(
-    of pattern: SparsityPattern, batch: Int, minimumRows: Int,
-    _ kernel: (Range<Int>, UnsafePointer<sprig_column_block>?) -> Void
-  ) {
-    let ends = columnBlockEnds(columns: pattern.columns, batch: batch)
-    guard ends.count > 1 else {
-      return Parallel.forEachChunk(of: pattern.rows, minimumChunk: minimumRows) { kernel($0, nil) }
-    }
-    // One cursor per row; only wide layers get here, where this is a small
-    // fraction of the call.
-    var cursor = Array(pattern.rowPointers.dropLast())
-    cursor.withUnsafeMutableBufferPointer { c in
-      for (i, end) in ends.enumerated() {
-        var block = sprig_column_block(
-          cursor: c.baseAddress, column_end: Int64(end), first: i == 0 ? 1 : 0, last: i == ends.count - 1 ? 1 : 0)
-        withUnsafePointer(to: &block) { b in
-          Parallel.forEachChunk(of: pattern.rows, minimumChunk: minimumRows) { kernel($0, b) }
-        }
-      }
-    }
-  }
 
   /// Rows per chunk such that a chunk holds roughly `targetWork` multiply-adds.
   static func minimumRows(nonzeros: Int, rows: Int, batch: Int) -> Int {
@@ -156,7 +102,9 @@ public enum SparseKernels {
                 x.elements.withUnsafeBufferPointer { px in
                   y.elements.withUnsafeMutableBufferPointer { py in
                     let (rpB, ciB, vB, xB, yB) = (rp.baseAddress, ci.baseAddress, v.baseAddress, px.baseAddress, py.baseAddress)
-                    forEachColumnBlock(of: pattern, batch: batch, minimumRows: minRows) { range, block in
+                    ColumnBlocking.forEachBlock(
+                      of: pattern, batch: batch, minimumRows: minRows, kernel: valuePositions == nil ? .forward : .backward
+                    ) { range, block in
                       sprig_spmm_rows(
                         rpB, ciB, vp, vB, b, xB, Int64(batch), yB, Int64(batch), Int64(batch),
                         Int64(range.lowerBound), Int64(range.upperBound), e, block)
@@ -218,7 +166,8 @@ public enum SparseKernels {
             x.elements.withUnsafeBufferPointer { px in
               gradient.withUnsafeMutableBufferPointer { pg in
                 let (rpB, ciB, dB, xB, gB) = (rp.baseAddress, ci.baseAddress, pd.baseAddress, px.baseAddress, pg.baseAddress)
-                forEachColumnBlock(of: pattern, batch: batch, minimumRows: minRows) { range, block in
+                ColumnBlocking.forEachBlock(of: pattern, batch: batch, minimumRows: minRows, kernel: .sampledProduct) {
+                  range, block in
                   sprig_sddmm_rows(
                     rpB, ciB, dB, Int64(batch), xB, Int64(batch), gB, st, Int64(batch),
                     Int64(range.lowerBound), Int64(range.upperBound), block)

@@ -77,6 +77,10 @@ typedef struct {
 /// moves cursor[r] past them. Every connection is taken exactly once
 /// whatever the column order within a row, as the last block's end is the
 /// column count; sorted rows give each block only its own columns.
+///
+/// With a block, the kernels add a row's connections one at a time, so the
+/// results are the same bits however the columns are split; a block whose
+/// cursor is NULL is the whole row, unsplit, in that same arithmetic.
 typedef struct {
   int32_t *cursor;
   int64_t column_end;

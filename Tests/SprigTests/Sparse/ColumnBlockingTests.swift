@@ -9,21 +9,23 @@ final class ColumnBlockingTests: XCTestCase {
   let tinyBlock = 64
 
   override func tearDown() {
-    SparseKernels.columnBlockBytes = 8 << 20
+    ColumnBlocking.blockBytes = 8 << 20
+    ColumnBlocking.mode = .adaptive
+    ColumnBlocking.resetTimings()
     SparseKernels.instructionSet = SparseKernels.detectedInstructionSet
   }
 
-  /// Runs `body` with the kernels blocked at `bytes`, then restores the block size.
-  func blocked<R>(_ bytes: Int, _ body: () -> R) -> R {
-    let keep = SparseKernels.columnBlockBytes
-    defer { SparseKernels.columnBlockBytes = keep }
-    SparseKernels.columnBlockBytes = bytes
+  /// Runs `body` with layers wide above `bytes` and `mode`, then restores both.
+  func blocked<R>(_ bytes: Int, mode: ColumnBlocking.Mode = .always, _ body: () -> R) -> R {
+    let keep = (ColumnBlocking.blockBytes, ColumnBlocking.mode)
+    defer { (ColumnBlocking.blockBytes, ColumnBlocking.mode) = keep }
+    (ColumnBlocking.blockBytes, ColumnBlocking.mode) = (bytes, mode)
     return body()
   }
 
   func testBlocksCoverEveryColumnWithinTheBudget() {
     blocked(8 << 20) {
-      let ends = SparseKernels.columnBlockEnds(columns: 100_000, batch: 128)
+      let ends = ColumnBlocking.blockEnds(columns: 100_000, batch: 128)
       XCTAssertEqual(ends.count, 7)  // 51.2 MB in blocks of at most 8 MiB
       XCTAssertEqual(ends.last, 100_000)
       var start = 0
@@ -32,9 +34,9 @@ final class ColumnBlockingTests: XCTestCase {
         XCTAssertGreaterThan(end, start)
         start = end
       }
-      XCTAssertEqual(SparseKernels.columnBlockEnds(columns: 4000, batch: 128), [4000], "2 MB fits one block")
+      XCTAssertEqual(ColumnBlocking.blockEnds(columns: 4000, batch: 128), [4000], "2 MB fits one block")
     }
-    blocked(0) { XCTAssertEqual(SparseKernels.columnBlockEnds(columns: 100_000, batch: 128), [100_000], "0 is off") }
+    blocked(0) { XCTAssertEqual(ColumnBlocking.blockEnds(columns: 100_000, batch: 128), [100_000], "0 is off") }
   }
 
   func testBlockedForwardEqualsDenseReferenceOnEveryCodePath() {
@@ -83,7 +85,7 @@ final class ColumnBlockingTests: XCTestCase {
     }
   }
 
-  func testBlockedBackwardThroughDropoutAndSReLUEqualsTheUnblockedOne() {
+  func testBlockedBackwardThroughDropoutAndSReLUGivesTheUnblockedBits() {
     forEachTransposedKernelCase(seed: 80) { context, w, t, source, batch in
       let srelu = randomSReLUShape(units: w.columns, seed: UInt64(w.columns) + 81)
       let dY = randomMatrix(rows: w.rows, columns: batch, seed: UInt64(batch) + 82)
@@ -99,12 +101,10 @@ final class ColumnBlockingTests: XCTestCase {
         return (dX, sums, rowSums)
       }
       let (dX, sums, rowSums) = blocked(tinyBlock, run)
-      let (expectedDX, expectedSums, expectedRowSums) = blocked(0, run)
-      assertClose(dX, expectedDX, context)
-      XCTAssertEqual(sums.count, expectedSums.count, context)
-      for (a, b) in zip(sums + rowSums, expectedSums + expectedRowSums) {
-        XCTAssertEqual(a, b, accuracy: 1e-4 * max(1, abs(b)), context)
-      }
+      let (expectedDX, expectedSums, expectedRowSums) = blocked(tinyBlock, mode: .never, run)
+      XCTAssertEqual(dX, expectedDX, context)
+      XCTAssertEqual(sums, expectedSums, context)
+      XCTAssertEqual(rowSums, expectedRowSums, context)
     }
   }
 
@@ -154,6 +154,69 @@ final class ColumnBlockingTests: XCTestCase {
     let (y1, g1) = run(threads: 1), (y4, g4) = run(threads: 4)
     XCTAssertEqual(y1, y4)
     XCTAssertEqual(g1, g4)
-    XCTAssertEqual(blocked(4096) { SparseKernels.columnBlockEnds(columns: 200, batch: 33).count }, 7)
+    XCTAssertEqual(blocked(4096) { ColumnBlocking.blockEnds(columns: 200, batch: 33).count }, 7)
+  }
+  func testBlockedForwardAndSDDMMGiveTheUnblockedBitsOnEveryCodePath() {
+    let fold = MomentumFold(momentum: 0.9, weightDecay: 0.01)
+    forEachInstructionSet { isa in
+      for (s, shape) in kernelTestShapes.enumerated() {
+        let w = randomCSR(rows: shape.rows, columns: shape.columns, density: 0.4, seed: UInt64(s) + 110)
+        let bias = (0..<shape.rows).map { Float($0 % 3) - 1 }
+        for batch in kernelTestBatches {
+          let x = randomMatrix(rows: shape.columns, columns: batch, seed: UInt64(batch) + 111)
+          let dY = randomMatrix(rows: shape.rows, columns: batch, seed: UInt64(batch) + 112)
+          func run() -> (Matrix, [Float]) {
+            let y = Matrix(rows: 0, columns: 0)
+            var v = (0..<w.nonzeroCount).map { Float($0 % 5) - 2 }
+            SparseKernels.multiply(w.pattern, values: w.values, bias: bias, x, into: y, rectified: true)
+            SparseKernels.sampledProduct(w.pattern, dY, x, into: &v, store: .momentum(fold, weights: w.values))
+            return (y, v)
+          }
+          let (y, v) = blocked(tinyBlock, run), (yWhole, vWhole) = blocked(tinyBlock, mode: .never, run)
+          XCTAssertEqual(y, yWhole, "\(isa) \(shape) batch \(batch)")
+          XCTAssertEqual(v, vWhole, "\(isa) \(shape) batch \(batch)")
+        }
+      }
+    }
+  }
+
+  func testAdaptiveModeTimesBothFormsThenRunsTheFasterAndRetimesTheOther() {
+    ColumnBlocking.mode = .adaptive
+    ColumnBlocking.resetTimings()
+    let key = ColumnBlocking.TimingKey(kernel: .forward, rows: 10, columns: 10, nonzeros: 5, batch: 4)
+    XCTAssertTrue(ColumnBlocking.chooseBlocks(for: key), "first call: blocked")
+    ColumnBlocking.record(2, blocked: true, for: key)
+    XCTAssertFalse(ColumnBlocking.chooseBlocks(for: key), "second call: one block")
+    ColumnBlocking.record(1, blocked: false, for: key)
+    var choices: [Bool] = []
+    for _ in 3...ColumnBlocking.retimingInterval { choices.append(ColumnBlocking.chooseBlocks(for: key)) }
+    XCTAssertEqual(choices, Array(repeating: false, count: choices.count - 1) + [true], "the faster, then a re-timing")
+    ColumnBlocking.record(0.5, blocked: true, for: key)  // blocked is now (2 + 0.5) / 2 = 1.25
+    XCTAssertFalse(ColumnBlocking.chooseBlocks(for: key))
+    ColumnBlocking.record(2, blocked: false, for: key)  // one block (1 + 2) / 2 = 1.5
+    XCTAssertTrue(ColumnBlocking.chooseBlocks(for: key))
+    XCTAssertEqual(ColumnBlocking.timings(for: key)?.blocked, 1.25)
+  }
+
+  func testAdaptiveModeGivesTheSameTrainingResultAsEitherForm() {
+    // A wide layer (tiny blocks) trained a few steps under each mode: the
+    // adaptive choices, whichever they are, change no bit.
+    func train(_ mode: ColumnBlocking.Mode) -> [Float] {
+      blocked(tinyBlock, mode: mode) {
+        var rng = SeededGenerator(seed: 120)
+        let layer = SparseLinear(pattern: randomPattern(rows: 30, columns: 40, density: 0.3, seed: 121), using: &rng)
+        let sgd = SGD(learningRate: 0.1, momentum: 0.9)
+        for step in 0..<20 {
+          let x = randomMatrix(rows: 40, columns: 9, seed: UInt64(step) + 122)
+          let y = layer.forward(x, training: true)
+          _ = layer.backward(y)  // the gradient of ½‖y‖²
+          sgd.step(layer.parameters)
+        }
+        return layer.weight.value
+      }
+    }
+    let adaptive = train(.adaptive)
+    XCTAssertEqual(adaptive, train(.always))
+    XCTAssertEqual(adaptive, train(.never))
   }
 }
