@@ -11,7 +11,7 @@ import SprigKernels
 /// 51 MB operand (100,000 features × 128) those reads wait on DRAM; from a
 /// block of a few MB they hit L3, at the price of one more pass over the
 /// output rows per block. Whether that pays depends on how much of the
-/// shared L3 the neighbours leave: on a Zen 3 host, 1.3–1.5× faster with
+/// shared L3 the neighbours leave: on a Zen 3 host, up to 1.6× faster with
 /// the L3 to itself, 0.8–0.95× with it taken (`sprig-bench blocking`). So by
 /// default each wide kernel measures both forms and runs the faster one.
 ///
