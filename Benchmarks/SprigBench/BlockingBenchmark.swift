@@ -27,14 +27,14 @@ struct BlockingBenchmark: ParsableCommand {
     let keepMode = ColumnBlocking.mode
     defer { ColumnBlocking.mode = keepMode }
     print("sprig-bench blocking — \(Machine.header), batch \(batch), blocks of \(blockBytes >> 20) MB")
-    let density = min(1, epsilon * Double(2 * width) / (Double(width) * Double(width)))
+    let density = ErdosRenyiTopology.density(epsilon: epsilon, inputSize: width, outputSize: width)
     var rng = SeededGenerator(seed: 1)
     let pattern = ErdosRenyiTopology.pattern(inputSize: width, outputSize: width, density: density, using: &rng)
     let values = (0..<pattern.nonzeroCount).map { _ in rng.nextNormal() * 0.1 }
     let (tPattern, tSource) = pattern.transposed()
     let x = KernelBenchmark.random(rows: width, columns: batch, seed: 2)
     let dY = KernelBenchmark.random(rows: width, columns: batch, seed: 3)
-    let blocks = (width * batch * 4 + blockBytes - 1) / blockBytes
+    let blocks = ColumnBlocking.blockEnds(columns: width, batch: batch).count
     print("\(pattern.nonzeroCount) connections, operand \((width * batch * 4) >> 20) MB in \(blocks) blocks")
 
     let y = Matrix(rows: 0, columns: 0), dX = Matrix(rows: 0, columns: 0)

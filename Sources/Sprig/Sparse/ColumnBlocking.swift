@@ -52,9 +52,10 @@ public enum ColumnBlocking {
     set { bytes = max(0, newValue) }
   }
 
-  /// The end column of each block of a `columns`-wide pattern's columns;
-  /// one block, `[columns]`, when the operand fits ``blockBytes``.
-  static func blockEnds(columns: Int, batch: Int) -> [Int] {
+  /// The end column of each block of a `columns`-wide pattern's columns
+  /// for a batch of `batch`; one block, `[columns]`, when the operand fits
+  /// ``blockBytes``.
+  public static func blockEnds(columns: Int, batch: Int) -> [Int] {
     let operand = columns * batch * MemoryLayout<Float>.size
     guard bytes > 0, operand > bytes else { return [columns] }
     let blocks = (operand + bytes - 1) / bytes
@@ -81,8 +82,8 @@ public enum ColumnBlocking {
     let split = chooseBlocks(for: key)
     let start = DispatchTime.now().uptimeNanoseconds
     if split {
-      // One cursor per row; small beside the call of a layer this wide.
-      var cursor = Array(pattern.rowPointers.dropLast())
+      var cursor = takeCursor()
+      cursor.append(contentsOf: pattern.rowPointers.dropLast())
       cursor.withUnsafeMutableBufferPointer { c in
         for (i, end) in ends.enumerated() {
           var block = sprig_column_block(
@@ -92,6 +93,7 @@ public enum ColumnBlocking {
           }
         }
       }
+      returnCursor(cursor)
     } else {
       var whole = sprig_column_block(cursor: nil, column_end: Int64(pattern.columns), first: 1, last: 1)
       withUnsafePointer(to: &whole) { b in
@@ -99,6 +101,26 @@ public enum ColumnBlocking {
       }
     }
     record(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9, blocked: split, for: key)
+  }
+
+  /// The cursor array the last blocked call gave back, kept with its
+  /// capacity so that a training step does not allocate one per call; a
+  /// call made while another holds it (another thread) allocates its own.
+  nonisolated(unsafe) private static var spareCursor: [Int32] = []
+
+  private static func takeCursor() -> [Int32] {
+    lock.lock()
+    defer { lock.unlock() }
+    var c: [Int32] = []
+    swap(&c, &spareCursor)
+    c.removeAll(keepingCapacity: true)
+    return c
+  }
+
+  private static func returnCursor(_ c: [Int32]) {
+    lock.lock()
+    defer { lock.unlock() }
+    if c.capacity > spareCursor.capacity { spareCursor = c }
   }
 
   // MARK: The adaptive choice

@@ -40,25 +40,20 @@ final class ColumnBlockingTests: XCTestCase {
   }
 
   func testBlockedForwardEqualsDenseReferenceOnEveryCodePath() {
-    forEachInstructionSet { isa in
-      for (s, shape) in kernelTestShapes.enumerated() {
-        let w = randomCSR(rows: shape.rows, columns: shape.columns, density: 0.3, seed: UInt64(s) + 60)
-        let bias = (0..<shape.rows).map { Float($0 % 3) - 1 }
-        for batch in kernelTestBatches {
-          let x = randomMatrix(rows: shape.columns, columns: batch, seed: UInt64(batch) + 61)
-          let expected = Matrix(rows: shape.rows, columns: batch)
-          BLAS.gemm(w.dense(), x, into: expected)
-          for i in 0..<shape.rows { for j in 0..<batch { expected[i, j] += bias[i] } }
-          let y = Matrix(rows: 0, columns: 0), rectified = Matrix(rows: 0, columns: 0)
-          blocked(tinyBlock) {
-            SparseKernels.multiply(w.pattern, values: w.values, bias: bias, x, into: y)
-            SparseKernels.multiply(w.pattern, values: w.values, bias: bias, x, into: rectified, rectified: true)
-          }
-          assertClose(y, expected, "\(isa) \(shape) batch \(batch)")
-          // The ReLU runs once, on the finished sums of the last block.
-          XCTAssertEqual(rectified.elements.map { $0 }, y.elements.map { $0 > 0 ? $0 : 0 }, "\(isa) \(shape) batch \(batch)")
-        }
+    forEachKernelCase(seed: 60) { context, w, batch in
+      let bias = (0..<w.rows).map { Float($0 % 3) - 1 }
+      let x = randomMatrix(rows: w.columns, columns: batch, seed: UInt64(batch) + 61)
+      let expected = Matrix(rows: w.rows, columns: batch)
+      BLAS.gemm(w.dense(), x, into: expected)
+      for i in 0..<w.rows { for j in 0..<batch { expected[i, j] += bias[i] } }
+      let y = Matrix(rows: 0, columns: 0), rectified = Matrix(rows: 0, columns: 0)
+      blocked(tinyBlock) {
+        SparseKernels.multiply(w.pattern, values: w.values, bias: bias, x, into: y)
+        SparseKernels.multiply(w.pattern, values: w.values, bias: bias, x, into: rectified, rectified: true)
       }
+      assertClose(y, expected, context)
+      // The ReLU runs once, on the finished sums of the last block.
+      XCTAssertEqual(rectified.elements.map { $0 }, y.elements.map { $0 > 0 ? $0 : 0 }, context)
     }
   }
 
@@ -110,27 +105,22 @@ final class ColumnBlockingTests: XCTestCase {
 
   func testBlockedSDDMMWritesEveryConnectionsVelocityUpdateOnEveryCodePath() {
     let fold = MomentumFold(momentum: 0.9, weightDecay: 0.01)
-    forEachInstructionSet { isa in
-      for (s, shape) in kernelTestShapes.enumerated() {
-        let w = randomCSR(rows: shape.rows, columns: shape.columns, density: 0.4, seed: UInt64(s) + 90)
-        for batch in kernelTestBatches {
-          let dY = randomMatrix(rows: shape.rows, columns: batch, seed: UInt64(batch) + 91)
-          let x = randomMatrix(rows: shape.columns, columns: batch, seed: UInt64(batch) + 92)
-          let full = Matrix(rows: shape.rows, columns: shape.columns)
-          BLAS.gemm(dY, x, transposeB: true, into: full)
-          let v0 = (0..<w.nonzeroCount).map { Float($0 % 5) - 2 }
-          var v = v0
-          blocked(tinyBlock) {
-            SparseKernels.sampledProduct(w.pattern, dY, x, into: &v, store: .momentum(fold, weights: w.values))
-          }
-          var k = 0
-          for i in 0..<shape.rows {
-            for j in w.pattern.columns(ofRow: i) {
-              let expected = 0.9 * v0[k] + 0.01 * w.values[k] + full[i, Int(j)]
-              XCTAssertEqual(v[k], expected, accuracy: 1e-4 * max(1, abs(expected)), "\(isa) \(shape) batch \(batch)")
-              k += 1
-            }
-          }
+    forEachKernelCase(seed: 90, density: 0.4) { context, w, batch in
+      let dY = randomMatrix(rows: w.rows, columns: batch, seed: UInt64(batch) + 91)
+      let x = randomMatrix(rows: w.columns, columns: batch, seed: UInt64(batch) + 92)
+      let full = Matrix(rows: w.rows, columns: w.columns)
+      BLAS.gemm(dY, x, transposeB: true, into: full)
+      let v0 = (0..<w.nonzeroCount).map { Float($0 % 5) - 2 }
+      var v = v0
+      blocked(tinyBlock) {
+        SparseKernels.sampledProduct(w.pattern, dY, x, into: &v, store: .momentum(fold, weights: w.values))
+      }
+      var k = 0
+      for i in 0..<w.rows {
+        for j in w.pattern.columns(ofRow: i) {
+          let expected = 0.9 * v0[k] + 0.01 * w.values[k] + full[i, Int(j)]
+          XCTAssertEqual(v[k], expected, accuracy: 1e-4 * max(1, abs(expected)), context)
+          k += 1
         }
       }
     }
@@ -158,25 +148,20 @@ final class ColumnBlockingTests: XCTestCase {
   }
   func testBlockedForwardAndSDDMMGiveTheUnblockedBitsOnEveryCodePath() {
     let fold = MomentumFold(momentum: 0.9, weightDecay: 0.01)
-    forEachInstructionSet { isa in
-      for (s, shape) in kernelTestShapes.enumerated() {
-        let w = randomCSR(rows: shape.rows, columns: shape.columns, density: 0.4, seed: UInt64(s) + 110)
-        let bias = (0..<shape.rows).map { Float($0 % 3) - 1 }
-        for batch in kernelTestBatches {
-          let x = randomMatrix(rows: shape.columns, columns: batch, seed: UInt64(batch) + 111)
-          let dY = randomMatrix(rows: shape.rows, columns: batch, seed: UInt64(batch) + 112)
-          func run() -> (Matrix, [Float]) {
-            let y = Matrix(rows: 0, columns: 0)
-            var v = (0..<w.nonzeroCount).map { Float($0 % 5) - 2 }
-            SparseKernels.multiply(w.pattern, values: w.values, bias: bias, x, into: y, rectified: true)
-            SparseKernels.sampledProduct(w.pattern, dY, x, into: &v, store: .momentum(fold, weights: w.values))
-            return (y, v)
-          }
-          let (y, v) = blocked(tinyBlock, run), (yWhole, vWhole) = blocked(tinyBlock, mode: .never, run)
-          XCTAssertEqual(y, yWhole, "\(isa) \(shape) batch \(batch)")
-          XCTAssertEqual(v, vWhole, "\(isa) \(shape) batch \(batch)")
-        }
+    forEachKernelCase(seed: 110, density: 0.4) { context, w, batch in
+      let bias = (0..<w.rows).map { Float($0 % 3) - 1 }
+      let x = randomMatrix(rows: w.columns, columns: batch, seed: UInt64(batch) + 111)
+      let dY = randomMatrix(rows: w.rows, columns: batch, seed: UInt64(batch) + 112)
+      func run() -> (Matrix, [Float]) {
+        let y = Matrix(rows: 0, columns: 0)
+        var v = (0..<w.nonzeroCount).map { Float($0 % 5) - 2 }
+        SparseKernels.multiply(w.pattern, values: w.values, bias: bias, x, into: y, rectified: true)
+        SparseKernels.sampledProduct(w.pattern, dY, x, into: &v, store: .momentum(fold, weights: w.values))
+        return (y, v)
       }
+      let (y, v) = blocked(tinyBlock, run), (yWhole, vWhole) = blocked(tinyBlock, mode: .never, run)
+      XCTAssertEqual(y, yWhole, context)
+      XCTAssertEqual(v, vWhole, context)
     }
   }
 
