@@ -56,10 +56,14 @@ public enum ColumnBlocking {
   /// for a batch of `batch`; one block, `[columns]`, when the operand fits
   /// ``blockBytes``.
   public static func blockEnds(columns: Int, batch: Int) -> [Int] {
-    let operand = columns * batch * MemoryLayout<Float>.size
-    guard bytes > 0, operand > bytes else { return [columns] }
-    let blocks = (operand + bytes - 1) / bytes
+    guard isWide(columns: columns, batch: batch) else { return [columns] }
+    let blocks = (columns * batch * MemoryLayout<Float>.size + bytes - 1) / bytes
     return (1...blocks).map { columns * $0 / blocks }
+  }
+
+  /// Whether a `columns`-wide operand of `batch` columns outgrows a block.
+  static func isWide(columns: Int, batch: Int) -> Bool {
+    bytes > 0 && columns * batch * MemoryLayout<Float>.size > bytes
   }
 
   /// The kernels that gather rows of an operand.
@@ -74,10 +78,12 @@ public enum ColumnBlocking {
     of pattern: SparsityPattern, batch: Int, minimumRows: Int, kernel op: Kernel,
     _ kernel: (Range<Int>, UnsafePointer<sprig_column_block>?) -> Void
   ) {
-    let ends = blockEnds(columns: pattern.columns, batch: batch)
-    guard ends.count > 1 else {
+    // Every call of every sparse kernel passes here: layers that fit one
+    // block go straight on, without building the block list.
+    guard isWide(columns: pattern.columns, batch: batch) else {
       return Parallel.forEachChunk(of: pattern.rows, minimumChunk: minimumRows) { kernel($0, nil) }
     }
+    let ends = blockEnds(columns: pattern.columns, batch: batch)
     let key = TimingKey(kernel: op, rows: pattern.rows, columns: pattern.columns, nonzeros: pattern.nonzeroCount, batch: batch)
     let split = chooseBlocks(for: key)
     let start = DispatchTime.now().uptimeNanoseconds
