@@ -18,7 +18,11 @@ public struct SETEvolution: EvolutionStrategy {
   /// New weights are drawn from the layer's initialization for the row's
   /// in-degree, scaled by this factor: small, so a new connection does not
   /// disturb what the network computes, but not zero, so it can grow.
-  /// (Measured on MNIST: 0.1 beats 1.0 by a point after 10 epochs.)
+  /// (Measured on MNIST: 0.1 beats 1.0 by a point after 10 epochs. With the
+  /// SET paper's settings, lr 0.01, 20 epochs, one seed: 0 gave 96.32 %,
+  /// 0.1 96.22 %, 1.0 94.02 % and no rewiring 96.50 %. At that rate every
+  /// scale trails the fixed topology early on; SET overtakes it after
+  /// 125-150 epochs, see the README.)
   public var regrowthScale: Float
   /// The distribution new weights are drawn from (before scaling).
   public var initialization: WeightInitialization
