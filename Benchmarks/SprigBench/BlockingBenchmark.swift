@@ -21,7 +21,7 @@ struct BlockingBenchmark: ParsableCommand {
     let threadList = threads.split(separator: ",").compactMap { Int($0) }
     guard !threadList.isEmpty, width > 0, batch > 0 else { throw ValidationError("need a width, a batch and thread counts") }
     let blockBytes = ColumnBlocking.blockBytes
-    guard blockBytes > 0, width * batch * 4 > blockBytes else {
+    guard ColumnBlocking.isWide(columns: width, batch: batch) else {
       throw ValidationError("a \(width)-wide layer's operand fits one block of \(blockBytes >> 20) MB: nothing to compare")
     }
     let keepMode = ColumnBlocking.mode

@@ -61,7 +61,7 @@ static inline void block_run(const sprig_column_block *block, const int32_t *row
     *k1 = row_ptr[r + 1];
     return;
   }
-  int32_t k = block->cursor[r];
+  int32_t k = block->first ? row_ptr[r] : block->cursor[r];
   const int32_t end = row_ptr[r + 1];
   *k0 = k;
   while (k < end && col_idx[k] < block->column_end) k++;

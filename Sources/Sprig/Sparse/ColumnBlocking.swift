@@ -31,17 +31,12 @@ public enum ColumnBlocking {
     case never
   }
 
-  nonisolated(unsafe) private static var currentMode: Mode =
+  /// The mode; starts from `SPRIG_COLUMN_BLOCKING` (adaptive, always, never),
+  /// else adaptive.
+  nonisolated(unsafe) public static var mode: Mode =
     ProcessInfo.processInfo.environment["SPRIG_COLUMN_BLOCKING"].flatMap(Mode.init(rawValue:)) ?? .adaptive
   nonisolated(unsafe) private static var bytes: Int =
     ProcessInfo.processInfo.environment["SPRIG_COLUMN_BLOCK_MB"].flatMap { Int($0) }.map { $0 << 20 } ?? 8 << 20
-
-  /// The mode; starts from `SPRIG_COLUMN_BLOCKING` (adaptive, always, never),
-  /// else adaptive.
-  public static var mode: Mode {
-    get { currentMode }
-    set { currentMode = newValue }
-  }
 
   /// The size in bytes of a gathered operand above which a layer is wide,
   /// and the most a block's rows of it hold: 8 MB, or `SPRIG_COLUMN_BLOCK_MB`
@@ -62,7 +57,7 @@ public enum ColumnBlocking {
   }
 
   /// Whether a `columns`-wide operand of `batch` columns outgrows a block.
-  static func isWide(columns: Int, batch: Int) -> Bool {
+  public static func isWide(columns: Int, batch: Int) -> Bool {
     bytes > 0 && columns * batch * MemoryLayout<Float>.size > bytes
   }
 
@@ -88,8 +83,7 @@ public enum ColumnBlocking {
     let split = chooseBlocks(for: key)
     let start = DispatchTime.now().uptimeNanoseconds
     if split {
-      var cursor = takeCursor()
-      cursor.append(contentsOf: pattern.rowPointers.dropLast())
+      var cursor = takeCursor(rows: pattern.rows)
       cursor.withUnsafeMutableBufferPointer { c in
         for (i, end) in ends.enumerated() {
           var block = sprig_column_block(
@@ -109,24 +103,24 @@ public enum ColumnBlocking {
     record(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9, blocked: split, for: key)
   }
 
-  /// The cursor array the last blocked call gave back, kept with its
-  /// capacity so that a training step does not allocate one per call; a
-  /// call made while another holds it (another thread) allocates its own.
+  /// The cursor array the last blocked call gave back, kept so that a
+  /// training step does not allocate one per call; a call made while
+  /// another holds it (another thread) allocates its own. The first block
+  /// starts each row's cursor itself, so its contents do not matter.
   nonisolated(unsafe) private static var spareCursor: [Int32] = []
 
-  private static func takeCursor() -> [Int32] {
+  private static func takeCursor(rows: Int) -> [Int32] {
     lock.lock()
     defer { lock.unlock() }
     var c: [Int32] = []
     swap(&c, &spareCursor)
-    c.removeAll(keepingCapacity: true)
-    return c
+    return c.count >= rows ? c : [Int32](repeating: 0, count: rows)
   }
 
   private static func returnCursor(_ c: [Int32]) {
     lock.lock()
     defer { lock.unlock() }
-    if c.capacity > spareCursor.capacity { spareCursor = c }
+    if c.count > spareCursor.count { spareCursor = c }
   }
 
   // MARK: The adaptive choice
@@ -152,7 +146,7 @@ public enum ColumnBlocking {
 
   /// Whether this call of `key` runs in blocks.
   static func chooseBlocks(for key: TimingKey) -> Bool {
-    switch currentMode {
+    switch mode {
     case .always: return true
     case .never: return false
     case .adaptive: break
@@ -171,7 +165,7 @@ public enum ColumnBlocking {
   /// Folds one call's time into its form's estimate (the mean of the old
   /// estimate and the new time).
   static func record(_ seconds: Double, blocked: Bool, for key: TimingKey) {
-    guard currentMode == .adaptive else { return }
+    guard mode == .adaptive else { return }
     lock.lock()
     defer { lock.unlock() }
     var t = timings[key, default: Timings()]

@@ -72,9 +72,9 @@ typedef struct {
 /// forward and the SDDMM, dY in the backward) is too large for the cache:
 /// the caller runs a kernel over every row for one block before it starts
 /// the next, so the block's rows of the operand are read from L3, not DRAM.
-/// Row r's connections in the block are those from cursor[r] (which starts
-/// at row_ptr[r]) while their column is below `column_end`; the kernel
-/// moves cursor[r] past them. Every connection is taken exactly once
+/// Row r's connections in the block are those from cursor[r] (row_ptr[r]
+/// in the first block, which sets the cursor) while their column is below
+/// `column_end`; the kernel moves cursor[r] past them. Every connection is taken exactly once
 /// whatever the column order within a row, as the last block's end is the
 /// column count; sorted rows give each block only its own columns.
 ///

@@ -146,6 +146,7 @@ final class ColumnBlockingTests: XCTestCase {
     XCTAssertEqual(g1, g4)
     XCTAssertEqual(blocked(4096) { ColumnBlocking.blockEnds(columns: 200, batch: 33).count }, 7)
   }
+
   func testBlockedForwardAndSDDMMGiveTheUnblockedBitsOnEveryCodePath() {
     let fold = MomentumFold(momentum: 0.9, weightDecay: 0.01)
     forEachKernelCase(seed: 110, density: 0.4) { context, w, batch in
