@@ -85,7 +85,7 @@ static void SPRIG_NAME(spmm_rows_)(const int32_t *row_ptr, const int32_t *col_id
     // The backward's gathered values measured no faster in fours. A layer
     // in column blocks adds one connection at a time, so that its sums do
     // not depend on where the blocks split its rows.
-    const int quads = spmm_quads && !value_index && !block && k1 - k0 >= 4;
+    const int quads = (spmm_quads < 0 ? SPRIG_QUADS : spmm_quads) && !value_index && !block && k1 - k0 >= 4;
     for (; quads && b + SPRIG_TILE <= batch; b += SPRIG_TILE)
       SPRIG_NAME(spmm_tile_quads_)(col_idx, values, k0, k1, b0, x + b, ldx, yr + b, add);
     for (; b + SPRIG_TILE <= batch; b += SPRIG_TILE) {
