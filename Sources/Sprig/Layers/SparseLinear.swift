@@ -123,7 +123,15 @@ public final class SparseLinear: Layer, CarriesGradientThroughActivation {
   /// GraphBLAS backend, not with the one-pass fused kernel, not without an
   /// input gradient.
   var backwardCarriesThroughActivation: Bool {
-    backend == .sprig && needsInputGradient && !(Parallel.threadCount == 1 && SparseKernels.fusedBackwardPays)
+    backend == .sprig && needsInputGradient && !takesOnePassBackward(batch: input?.columns ?? 128)
+  }
+
+  /// Whether the backward runs dX and dW in one pass over Wᵀ: one thread
+  /// only (with more, its scattered gradient writes would put every cache
+  /// line of the gradient in both threads' hands), where the ISA and dY's
+  /// size make it pay (``SparseKernels/fusedBackwardPays(outputs:batch:)``).
+  private func takesOnePassBackward(batch: Int) -> Bool {
+    needsInputGradient && Parallel.threadCount == 1 && SparseKernels.fusedBackwardPays(outputs: outputSize, batch: batch)
   }
 
   /// The backward with the activation before this layer folded into the
@@ -153,12 +161,9 @@ public final class SparseLinear: Layer, CarriesGradientThroughActivation {
     input = nil
     switch backend {
     case .sprig:
-      // One thread: dX = Wᵀ·dY and dW = (dY·Xᵀ) ∘ pattern fused in one pass
-      // over Wᵀ, where the ISA makes that pay. With more, the fused kernel's
-      // scattered gradient writes would put every cache line of the gradient
-      // in both threads' hands, so the products run apart, each split by its
-      // own rows.
-      if needsInputGradient && Parallel.threadCount == 1 && SparseKernels.fusedBackwardPays {
+      // dX = Wᵀ·dY and dW = (dY·Xᵀ) ∘ pattern in one pass over Wᵀ where
+      // that pays; otherwise apart, each split by its own rows.
+      if takesOnePassBackward(batch: dY.columns) {
         writeWeightGradient { out, store in
           SparseKernels.backward(
             transposed: transposedPattern, values: weight.value, valuePositions: transposedSource, dY, x,

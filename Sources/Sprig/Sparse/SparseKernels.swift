@@ -1,5 +1,6 @@
 // SparseKernels: the Swift face of the C kernels in SprigKernels (SpMM,
 // SDDMM, bias sums), split into row chunks over Sprig's threads.
+import Foundation
 import SprigKernels
 
 /// The instruction set the sparse kernels run with.
@@ -36,12 +37,35 @@ public enum SparseKernels {
   }
 
   /// Whether the one-pass backward (``backward(transposed:values:valuePositions:_:_:inputGradient:weightGradient:)``)
-  /// beats the backward SpMM followed by the SDDMM. It does where a batch
-  /// tile of 128 keeps its inputs and accumulators in registers (AVX-512:
-  /// 32 registers of 16 lanes); with AVX2's 16 registers of 8 lanes the tile
-  /// is 64 and spills, and on a Zen 3 core it measured 1.20–1.86 ms against
-  /// 1.06–1.43 ms for the two separate kernels (1000×1000, 4 %, batch 128).
-  public static var fusedBackwardPays: Bool { instructionSet == .avx512 }
+  /// beats the backward SpMM followed by the SDDMM for a layer with
+  /// `outputs` outputs at `batch` columns. Two conditions, both measured:
+  /// - a batch tile of 128 keeps its inputs and accumulators in registers
+  ///   (AVX-512: 32 registers of 16 lanes); with AVX2's 16 registers of 8
+  ///   lanes the tile is 64 and spills, and on a Zen 3 core it measured
+  ///   1.20–1.86 ms against 1.06–1.43 ms for the two separate kernels
+  ///   (1000×1000, 4 %, batch 128);
+  /// - dY, which the one pass gathers a row per connection while it also
+  ///   scatters into the weight gradient, fits half of L2. On a Zen 4 core
+  ///   (1 MB L2) fused/separate time was 0.89 at 1000→1000 (dY 512 KB) but
+  ///   1.01–1.6 at 1000→4000 (2 MB), where the separate kernels also let
+  ///   the backward carry the gradient through the activation before it.
+  ///
+  /// `SPRIG_FUSED_BACKWARD=always|never` overrides the rule (experiments).
+  public static func fusedBackwardPays(outputs: Int, batch: Int) -> Bool {
+    switch fusedBackwardOverride {
+    case "always": return true
+    case "never": return false
+    default: return instructionSet == .avx512 && outputs * batch * MemoryLayout<Float>.size <= fusedBackwardLimitBytes
+    }
+  }
+
+  private static let fusedBackwardOverride = ProcessInfo.processInfo.environment["SPRIG_FUSED_BACKWARD"]
+
+  /// Half of this core's L2 (1 MB assumed where the OS does not say).
+  static let fusedBackwardLimitBytes: Int = {
+    let l2 = sysconf(Int32(_SC_LEVEL2_CACHE_SIZE))
+    return (l2 > 0 ? l2 : 1 << 20) / 2
+  }()
 
   /// Rows per chunk such that a chunk holds roughly `targetWork` multiply-adds.
   static func minimumRows(nonzeros: Int, rows: Int, batch: Int) -> Int {

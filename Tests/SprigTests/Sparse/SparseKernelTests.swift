@@ -180,6 +180,15 @@ final class SparseKernelTests: XCTestCase {
     }
   }
 
+  func testOnePassBackwardIsChosenOnlyOnAVX512WhereDYFitsHalfOfL2() {
+    let limit = SparseKernels.fusedBackwardLimitBytes, batch = 128
+    let fits = limit / (batch * 4), tooMany = fits + 1
+    forEachInstructionSet { isa in
+      XCTAssertEqual(SparseKernels.fusedBackwardPays(outputs: fits, batch: batch), isa == .avx512, "\(isa)")
+      XCTAssertFalse(SparseKernels.fusedBackwardPays(outputs: tooMany, batch: batch), "\(isa)")
+    }
+  }
+
   func testKernelsAgreeWhenSplitAcrossThreads() {
     let keep = Parallel.threadCount
     defer { Parallel.threadCount = keep }
