@@ -121,9 +121,10 @@ public final class SparseLinear: Layer, CarriesGradientThroughActivation {
   /// Whether this layer's backward runs the SpMM `dX = Wᵀ·dY` that can carry
   /// the gradient on through the activation before the layer: not on the
   /// GraphBLAS backend, not with the one-pass fused kernel, not without an
-  /// input gradient.
+  /// input gradient, not before a training forward (which sets the batch).
   var backwardCarriesThroughActivation: Bool {
-    backend == .sprig && needsInputGradient && !takesOnePassBackward(batch: input?.columns ?? 128)
+    guard backend == .sprig, needsInputGradient, let x = input else { return false }
+    return !takesOnePassBackward(batch: x.columns)
   }
 
   /// Whether the backward runs dX and dW in one pass over Wᵀ: one thread
