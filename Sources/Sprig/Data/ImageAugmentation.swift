@@ -118,16 +118,18 @@ public struct ImageAugmentation: Codable, Equatable, Sendable {
       data.features.withUnsafeBufferPointer { source in
         scratch.sourceIndex.withUnsafeBufferPointer { map in
           scratch.images.withUnsafeMutableBufferPointer { images in
-            // The sample's column map is copied out once: read in place it is
-            // strided by the batch, one cache line per pixel of every row.
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: w) { columns in
+            // The sample's column map as runs of one step each (a shift is an
+            // edge pixel repeated and a copied run, a flip a reversed one), so
+            // that each row moves as a few block copies: a gather through the
+            // map, pixel by pixel, was 3 % of a SET-MLP step on CIFAR-10.
+            withUnsafeTemporaryAllocation(of: ColumnRun.self, capacity: w) { runs in
               for j in 0..<n {
                 let image = source.baseAddress! + index[j] * f, out = images.baseAddress! + j * f
-                for x in 0..<w { columns[x] = Int(map[(h + x) * n + j]) }
+                let runCount = ColumnRun.split(w, { Int(map[(h + $0) * n + j]) }, into: runs)
                 for c in 0..<shape.channels {
                   for y in 0..<h {
                     let from = image + (c * h + Int(map[y * n + j])) * w, to = out + (c * h + y) * w
-                    for x in 0..<w { to[x] = from[columns[x]] }
+                    for run in runs[0..<runCount] { run.copy(from: from, to: to) }
                   }
                 }
               }
@@ -144,5 +146,38 @@ public struct ImageAugmentation: Codable, Equatable, Sendable {
       }
     }
     data.fillOneHot(indices, into: oneHotLabels)
+  }
+}
+
+/// Output columns `start..<start + count` of an image row, read from source
+/// columns `from, from + step, …`: a piece of an augmentation's column map.
+struct ColumnRun {
+  var start: Int, count: Int, from: Int, step: Int
+
+  /// Splits the map `column(0..<width)` into runs of one step each, written
+  /// to `runs` (room for `width`); returns how many.
+  static func split(_ width: Int, _ column: (Int) -> Int, into runs: UnsafeMutableBufferPointer<ColumnRun>) -> Int {
+    var n = 0, x = 0
+    while x < width {
+      let from = column(x)
+      let step = x + 1 < width ? column(x + 1) - from : 0
+      var end = x + 1
+      while end < width && column(end) == from + (end - x) * step { end += 1 }
+      runs[n] = ColumnRun(start: x, count: end - x, from: from, step: step)
+      n += 1
+      x = end
+    }
+    return n
+  }
+
+  /// Copies this run of row `from` into row `to`.
+  func copy(from: UnsafePointer<Float>, to: UnsafeMutablePointer<Float>) {
+    let source = from + self.from, target = to + start
+    switch step {
+    case 0: target.update(repeating: source.pointee, count: count)
+    case 1: target.update(from: source, count: count)
+    case -1: for i in 0..<count { target[i] = source[-i] }
+    default: for i in 0..<count { target[i] = source[i * step] }
+    }
   }
 }

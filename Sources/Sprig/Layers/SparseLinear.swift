@@ -118,13 +118,16 @@ public final class SparseLinear: Layer, CarriesGradientThroughActivation {
 
   public func backward(_ dY: Matrix) -> Matrix { backward(dY, biasGradientDone: false) }
 
-  /// Whether this layer's backward runs the SpMM `dX = Wᵀ·dY` that can carry
-  /// the gradient on through the activation before the layer: not on the
-  /// GraphBLAS backend, not with the one-pass fused kernel, not without an
-  /// input gradient, not before a training forward (which sets the batch).
+  /// Whether this layer's backward runs the SpMM `dX = Wᵀ·dY` carrying the
+  /// gradient on through the activation before the layer: not on the
+  /// GraphBLAS backend, not without an input gradient, not before a
+  /// training forward. Where it can carry, it does so instead of taking the
+  /// one-pass backward, which would leave the activation's backward to its
+  /// own passes. (Carrying it in the one-pass kernel's epilogue instead made
+  /// SET-MLP steps with the SET paper's settings on CIFAR-10 8 % slower than
+  /// the SDDMM and the carrying SpMM.)
   var backwardCarriesThroughActivation: Bool {
-    guard backend == .sprig, needsInputGradient, let x = input else { return false }
-    return !takesOnePassBackward(batch: x.columns)
+    backend == .sprig && needsInputGradient && input != nil
   }
 
   /// Whether the backward runs dX and dW in one pass over Wᵀ: one thread
@@ -132,8 +135,14 @@ public final class SparseLinear: Layer, CarriesGradientThroughActivation {
   /// line of the gradient in both threads' hands), where the ISA and dY's
   /// size make it pay (``SparseKernels/fusedBackwardPays(outputs:batch:)``).
   private func takesOnePassBackward(batch: Int) -> Bool {
-    needsInputGradient && Parallel.threadCount == 1 && SparseKernels.fusedBackwardPays(outputs: outputSize, batch: batch)
+    allowsOnePassBackward && needsInputGradient && Parallel.threadCount == 1
+      && SparseKernels.fusedBackwardPays(outputs: outputSize, batch: batch)
   }
+
+  /// False: the plain backward never takes the one-pass kernel, so that a
+  /// layer-by-layer chain sums dW in the order ``Sequential``'s carried
+  /// backward does (tests compare the two bit for bit).
+  var allowsOnePassBackward = true
 
   /// The backward with the activation before this layer folded into the
   /// backward SpMM (see ``CarriesGradientThroughActivation``).

@@ -20,7 +20,9 @@ public struct AlignedFloats: RandomAccessCollection, MutableCollection, Expressi
 {
   final class Storage {
     let base: UnsafeMutablePointer<Float>
-    let count: Int
+    /// The floats in use, at most `capacity`.
+    var count: Int
+    let capacity: Int
 
     /// Uninitialised storage for `count` floats.
     init(count: Int) {
@@ -31,6 +33,7 @@ public struct AlignedFloats: RandomAccessCollection, MutableCollection, Expressi
       if large { HugePages.advise(UnsafeMutableRawBufferPointer(start: raw, count: bytes)) }
       base = raw.bindMemory(to: Float.self, capacity: Swift.max(count, 1))
       self.count = count
+      self.capacity = count
     }
 
     deinit { base.deallocate() }
@@ -95,6 +98,19 @@ public struct AlignedFloats: RandomAccessCollection, MutableCollection, Expressi
   /// Calls `body` with the elements' bytes, writable.
   public mutating func withUnsafeMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
     try withUnsafeMutableBufferPointer { try body(UnsafeMutableRawBufferPointer($0)) }
+  }
+
+  /// Becomes `count` zeros, in the storage it has when that is unshared
+  /// and large enough: a buffer that changes size between training and
+  /// evaluation batches is then allocated, and its pages faulted in, once.
+  mutating func resetToZeros(count: Int) {
+    precondition(count >= 0, "AlignedFloats: negative count")
+    guard count <= storage.capacity, isKnownUniquelyReferenced(&storage) else {
+      self = AlignedFloats(repeating: 0, count: count)
+      return
+    }
+    storage.count = count
+    storage.base.update(repeating: 0, count: count)
   }
 
   private mutating func makeUnique() {

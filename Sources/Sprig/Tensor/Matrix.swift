@@ -59,13 +59,12 @@ public final class Matrix {
     set { elements[row * columns + column] = newValue }
   }
 
-  /// Gives the matrix the shape `rows × columns`, reallocating only when the
-  /// element count changes (the last, smaller batch of an epoch). Contents
-  /// are unspecified afterwards.
+  /// Gives the matrix the shape `rows × columns`. The same element count
+  /// keeps the contents; another count gives zeros, in the storage the
+  /// matrix already has where it is large enough (so training batches after
+  /// larger evaluation batches allocate nothing).
   public func reshape(rows: Int, columns: Int) {
-    if rows * columns != elements.count {
-      elements = AlignedFloats(repeating: 0, count: rows * columns)
-    }
+    if rows * columns != elements.count { elements.resetToZeros(count: rows * columns) }
     self.rows = rows
     self.columns = columns
   }

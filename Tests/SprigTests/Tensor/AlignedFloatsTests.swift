@@ -22,6 +22,28 @@ final class AlignedFloatsTests: XCTestCase {
     XCTAssertEqual(address(fromArray) % 64, 0)
   }
 
+  func testReshapeBackToASmallerBatchReusesTheStorageAndGivesZeros() {
+    let m = Matrix(rows: 40, columns: 1000, repeating: 2)  // an evaluation batch
+    let storage = address(m)
+    m.reshape(rows: 40, columns: 128)  // training again
+    XCTAssertEqual(address(m), storage)
+    XCTAssertEqual(m.elements.count, 40 * 128)
+    XCTAssertTrue(m.elements.allSatisfy { $0 == 0 })
+    m.fill(5)
+    m.reshape(rows: 40, columns: 1000)
+    XCTAssertEqual(address(m), storage)
+    XCTAssertTrue(m.elements.allSatisfy { $0 == 0 })
+  }
+
+  func testReshapeDoesNotWriteIntoStorageAnotherMatrixShares() {
+    let m = Matrix(rows: 10, columns: 100, repeating: 2)
+    let copy = m.copy()
+    m.reshape(rows: 10, columns: 10)
+    XCTAssertNotEqual(address(m), address(copy))
+    XCTAssertTrue(copy.elements.allSatisfy { $0 == 2 })
+    XCTAssertEqual(copy.elements.count, 1000)
+  }
+
   func testLargeBuffersStartOnHugePageBoundaries() throws {
     try XCTSkipIf(!HugePages.enabled, "SPRIG_HUGE_PAGES=0 turned the advice off")
     let m = Matrix(rows: 4096, columns: 1024)  // 16 MB
