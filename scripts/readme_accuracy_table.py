@@ -16,7 +16,8 @@ MODELS = ["mlp", "mlp-fixprob", "set-mlp", "small-world-set"]
 
 
 # The KVM guests report only "AMD EPYC". Records since 2026-12-03 add the
-# CPU family (25: Zen 3, machine D; 26: Zen 5, machine C); before that,
+# CPU family (25: Zen 3, machine D, or with model 17 Zen 4, machine E; 26:
+# Zen 5, machine C); before that,
 # machine C trained the AMD runs finished before 2026-12-02T17:00Z and
 # machine D those after.
 MACHINE_D_FROM = "2026-12-02T17:00"
@@ -27,6 +28,8 @@ def machine_letter(record):
     if name.startswith("Intel"):
         return "A (Intel)"
     if name.startswith("AMD"):
+        if "family 25 model 17" in name:
+            return "E (AMD)"
         if "family 25 " in name:
             return "D (AMD)"
         if "family 26 " in name:
