@@ -92,6 +92,32 @@ final class ImageAugmentationTests: XCTestCase {
     }
   }
 
+  func testColumnMapSplitsIntoRunsThatCopyEachPixelFromItsSourceColumn() {
+    let maps: [[Int]] = [
+      [0, 0, 0, 1, 2, 3],  // shifted right by 2: the edge repeated, then a copy
+      [5, 5, 4, 3, 2, 1],  // flipped and shifted: the edge, then reversed
+      [0, 2, 4, 4, 1],  // any other map still copies pixel for pixel
+      [3],
+    ]
+    let expectedRuns: [[[Int]]] = [
+      [[0, 3, 0, 0], [3, 3, 1, 1]], [[0, 2, 5, 0], [2, 4, 4, -1]], [[0, 3, 0, 2], [3, 2, 4, -3]], [[0, 1, 3, 0]],
+    ]
+    for (map, expected) in zip(maps, expectedRuns) {
+      let source: [Float] = (0..<6).map { Float($0) * 10 + 1 }
+      var row = [Float](repeating: -1, count: map.count)
+      withUnsafeTemporaryAllocation(of: ColumnRun.self, capacity: map.count) { runs in
+        let count = ColumnRun.split(map.count, { map[$0] }, into: runs)
+        XCTAssertEqual(runs[0..<count].map { [$0.start, $0.count, $0.from, $0.step] }, expected, "\(map)")
+        source.withUnsafeBufferPointer { from in
+          row.withUnsafeMutableBufferPointer { to in
+            for run in runs[0..<count] { run.copy(from: from.baseAddress!, to: to.baseAddress!) }
+          }
+        }
+      }
+      XCTAssertEqual(row, map.map { source[$0] }, "\(map)")
+    }
+  }
+
   func testReferenceShiftIsATenthOfTheWidth() {
     XCTAssertEqual(ImageAugmentation.reference(for: ImageShape(height: 32, width: 32, channels: 3)).maxShift, 3)
     XCTAssertTrue(ImageAugmentation.reference(for: ImageShape(height: 32, width: 32, channels: 3)).horizontalFlip)
