@@ -9,7 +9,9 @@ let package = Package(
     .executable(name: "sprig-bench", targets: ["SprigBench"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    // SHA-256 of downloaded and installed datasets.
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
   ],
   targets: [
     // MARK: C at the edge
@@ -23,7 +25,9 @@ let package = Package(
     .target(name: "SprigKernels", path: "Sources/SprigKernels"),
 
     // MARK: Library
-    .target(name: "Sprig", dependencies: ["CGraphBLAS", "CBLAS", "CZlib", "SprigKernels"]),
+    .target(
+      name: "Sprig",
+      dependencies: ["CGraphBLAS", "CBLAS", "CZlib", "SprigKernels", .product(name: "Crypto", package: "swift-crypto")]),
 
     // MARK: Tools
     .target(
@@ -38,7 +42,7 @@ let package = Package(
     // MARK: Tests
     .testTarget(
       name: "SprigTests", dependencies: ["Sprig", "SprigCLI", "SprigKernels", "CGraphBLAS"],
-      exclude: ["Analysis/Fixtures"]),
+      exclude: ["Analysis/Fixtures", "Data/Fixtures"]),
   ],
   swiftLanguageModes: [.v5]
 )

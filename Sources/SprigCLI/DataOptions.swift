@@ -31,6 +31,8 @@ struct DataOptions: ParsableArguments {
   @Option(help: "Use only the first N test samples.")
   var testLimit: Int?
 
+  @OptionGroup var source: DataSourceOptions
+
   func validate() throws {
     let paths = [trainImages, trainLabels, testImages, testLabels]
     if paths.contains(where: { $0 != nil }) && paths.contains(where: { $0 == nil }) {
@@ -53,7 +55,7 @@ struct DataOptions: ParsableArguments {
         testImages: URL(fileURLWithPath: testImages), testLabels: URL(fileURLWithPath: testLabels),
         trainLimit: trainLimit, testLimit: testLimit)
     } else {
-      split = try DatasetSplit.load(dataset ?? fallback, trainLimit: trainLimit, testLimit: testLimit)
+      split = try source.load(dataset ?? fallback, trainLimit: trainLimit, testLimit: testLimit)
     }
     return split
   }

@@ -48,8 +48,7 @@ struct Example: ParsableCommand {
   @Option(help: "Noisy probes per prototype and noise level (hopfield, hamming).") var trials: Int = 20
   @Option(help: "Digit classes stored (hopfield, hamming): the first N digits (default: 5 for hopfield, 10 for hamming).")
   var patterns: Int?
-  @Option(help: "A folder holding mnist/ and fashion-mnist/, searched before $SPRIG_DATA, ./datasets and /usr/share/datasets.")
-  var data: String?
+  @OptionGroup var data: DataSourceOptions
   @Option(help: "Threads for kernels and BLAS (default: $SPRIG_THREADS or all cores).") var threads: Int?
 
   func validate() throws {
@@ -60,8 +59,7 @@ struct Example: ParsableCommand {
   }
 
   func load(_ dataset: DatasetName, standardize: Bool) throws -> DatasetSplit {
-    let roots = (data.map { [URL(fileURLWithPath: $0, isDirectory: true)] } ?? []) + DataRoots.default
-    var split = try DatasetSplit.load(dataset, roots: roots, trainLimit: trainLimit, testLimit: testLimit)
+    var split = try data.load(dataset, trainLimit: trainLimit, testLimit: testLimit)
     if standardize { split.normalize(.standardize) }
     return split
   }
@@ -69,7 +67,7 @@ struct Example: ParsableCommand {
   func report(_ r: ClassifierExampleResult) {
     print(r.title)
     print("  layers: \(r.layerNames.joined(separator: ", "))")
-    print("  parameters \(r.parameterCount), head weights \(r.headWeights), \(Parallel.threadCount) threads")
+    print("  parameters \(r.parameterCount), head weights \(r.headWeights), \(threadsPhrase(Parallel.threadCount))")
     for m in r.history {
       print(
         String(
@@ -147,7 +145,7 @@ struct Example: ParsableCommand {
         }
       }
     case .convBench:
-      print("Conv2D forward+backward vs sgemm, \(Parallel.threadCount) threads (median of 10)")
+      print("Conv2D forward+backward vs sgemm, \(threadsPhrase(Parallel.threadCount)) (median of 10)")
       for m in ConvolutionBenchmark.standardSuite() {
         print("  " + m.label.padding(toLength: 56, withPad: " ", startingAt: 0) + String(format: "%8.2f ms  %7.1f GFLOP/s", m.seconds * 1000, m.gflops))
       }

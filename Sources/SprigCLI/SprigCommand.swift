@@ -1,4 +1,4 @@
-// The `sprig` command line: train, evaluate, inspect.
+// The `sprig` command line: train, evaluate, inspect, analyze, data, example.
 import ArgumentParser
 import Sprig
 
@@ -7,9 +7,9 @@ public struct SprigCommand: ParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "sprig",
     abstract: "Train and evaluate sparse, evolving neural networks.",
-    discussion: "Data is looked up under $SPRIG_DATA, ./datasets and /usr/share/datasets.",
+    discussion: "Datasets are looked up under $SPRIG_DATA, ./datasets, ~/.cache/sprig/datasets and /usr/share/datasets; `sprig data download NAME` fetches one.",
     version: Sprig.version,
-    subcommands: [Train.self, Evaluate.self, Inspect.self, Analyze.self, Example.self],
+    subcommands: [Train.self, Evaluate.self, Inspect.self, Analyze.self, DataCommand.self, Example.self],
     defaultSubcommand: nil)
   public init() {}
 }

@@ -169,7 +169,7 @@ struct Train: ParsableCommand {
       display.message(
         "sprig train: \(split.name) (\(split.train.count) train, \(split.test.count) test), "
           + "\(model.layers.filter { $0 is SparseLinear || $0 is Linear }.map { $0.name }.joined(separator: ", ")), "
-          + "\(model.connectionCount) connections, \(Parallel.threadCount) threads, seed \(seed)")
+          + "\(model.connectionCount) connections, \(threadsPhrase(Parallel.threadCount)), seed \(seed)")
       display.message("run folder: \(url.path)")
     }
     let trainer = Trainer(

@@ -13,6 +13,8 @@ public enum DataError: Error, CustomStringConvertible, LocalizedError, Equatable
   case unreadable(path: String, reason: String)
   /// No folder under any data root holds the dataset; `searched` lists every folder tried.
   case datasetNotFound(name: DatasetName, searched: [String])
+  /// A folder of the dataset exists but lacks `missing` (raw or `.gz`): most likely a download that stopped.
+  case incompleteDataset(name: DatasetName, folder: String, missing: String)
   /// The file does not start with the magic number of the expected IDX kind.
   case badMagic(path: String, expected: UInt32, found: UInt32)
   /// The IDX element type is valid but not unsigned bytes (the only type image datasets use).
@@ -43,10 +45,14 @@ public enum DataError: Error, CustomStringConvertible, LocalizedError, Equatable
     case .datasetNotFound(let name, let searched):
       let list = searched.map { "  - \($0)" }.joined(separator: "\n")
       return """
-        dataset \(name.rawValue) not found. Searched:
+        \(DatasetCatalog.entry(for: name).title) (\(name.rawValue)) not found in:
         \(list)
         \(name.howToGet)
         """
+    case .incompleteDataset(let name, let folder, let missing):
+      let root = (folder as NSString).deletingLastPathComponent
+      return "\(DatasetCatalog.entry(for: name).title) (\(name.rawValue)) in \(folder) lacks \(missing) "
+        + "(raw or .gz): run `sprig data download \(name.rawValue) --root \(root)` to complete it."
     case .badMagic(let path, let expected, let found):
       return "\(path): not an IDX \(Self.idxKind(expected)) file: magic number is \(Self.hex(found))"
         + "\(Self.idxKindSuffix(found)), expected \(Self.hex(expected)). "

@@ -110,6 +110,8 @@ public enum DatasetName: String, CaseIterable, Codable, Sendable {
   case mnist
   /// Zalando's clothing images, 28×28 greyscale, 60,000 / 10,000 (IDX).
   case fashionMNIST = "fashion-mnist"
+  /// Kuzushiji-MNIST: cursive Japanese characters in 10 classes, 28×28 greyscale, 60,000 / 10,000 (IDX).
+  case kmnist
   /// Small colour photos in 10 classes, 32×32×3, 50,000 / 10,000 (binary batches).
   case cifar10
 
@@ -119,26 +121,27 @@ public enum DatasetName: String, CaseIterable, Codable, Sendable {
   /// The shape of one sample.
   public var imageShape: ImageShape {
     switch self {
-    case .mnist, .fashionMNIST: return ImageShape(height: 28, width: 28, channels: 1)
+    case .mnist, .fashionMNIST, .kmnist: return ImageShape(height: 28, width: 28, channels: 1)
     case .cifar10: return CIFAR10.imageShape
     }
   }
 
+  /// Whether its files are IDX (raw or gzipped), read by ``DatasetSplit/loadIDX(trainImages:trainLabels:testImages:testLabels:classCount:name:trainLimit:testLimit:)``.
+  public var isIDX: Bool { self != .cifar10 }
+
   /// What to do when the dataset is nowhere to be found.
   var howToGet: String {
+    let download = "Run `sprig data download \(rawValue)` (or add --download to this command)"
+    let files = DataRoots.requiredFiles(for: self).joined(separator: ", ")
+    let folder = DataRoots.folders(for: self)[0]
+    let byHand = "or put \(folder)/ with \(files) in one of those folders (--data-root DIR or SPRIG_DATA=DIR to add one)"
     switch self {
-    case .mnist:
-      return "To get it: set SPRIG_DATA to a folder that contains mnist/ with train-images-idx3-ubyte, "
-        + "train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each raw or .gz), "
-        + "or put that mnist/ folder in ./datasets/."
     case .fashionMNIST:
-      return "To get it: `apt-get install dataset-fashion-mnist` (installs /usr/share/datasets/fashion-mnist), "
-        + "or set SPRIG_DATA to a folder that contains fashion-mnist/ with the four IDX files "
-        + "(train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, raw or .gz)."
+      return "\(download), `apt-get install dataset-fashion-mnist` (installs /usr/share/datasets/fashion-mnist), \(byHand)."
+    case .mnist, .kmnist:
+      return "\(download), \(byHand); each file may be raw or .gz."
     case .cifar10:
-      return "To get it: unpack the CIFAR-10 binary version (cifar-10-binary.tar.gz) and set SPRIG_DATA to the folder "
-        + "that contains cifar-10-batches-bin/ (data_batch_1.bin … data_batch_5.bin, test_batch.bin), "
-        + "or put cifar-10-batches-bin/ in ./datasets/."
+      return "\(download), \(byHand) (the binary version, cifar-10-binary.tar.gz, unpacked)."
     }
   }
 }

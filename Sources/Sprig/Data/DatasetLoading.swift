@@ -21,7 +21,7 @@ extension DatasetSplit {
       DataRoots.existingFile(named: name, in: folder, of: dataset) ?? folder.appendingPathComponent(name)
     }
     switch name {
-    case .mnist, .fashionMNIST:
+    case .mnist, .fashionMNIST, .kmnist:
       return try loadIDX(
         trainImages: file(IDXFiles.trainImages, name), trainLabels: file(IDXFiles.trainLabels, name),
         testImages: file(IDXFiles.testImages, name), testLabels: file(IDXFiles.testLabels, name),

@@ -40,7 +40,7 @@ final class HopfieldHammingExampleTests: XCTestCase {
   func testHammingExampleCommandPrintsARecallLinePerNoiseLevel() throws {
     let root = try requireRealDataset(.mnist).deletingLastPathComponent()
     let output = try capturingStandardOutput {
-      let command = try Example.parse(["hamming", "--data", root.path, "--train-limit", "2000", "--test-limit", "10", "--trials", "2"])
+      let command = try Example.parse(["hamming", "--data-root", root.path, "--train-limit", "2000", "--test-limit", "10", "--trials", "2"])
       try command.run()
     }
     XCTAssertTrue(output.contains("Hamming network, 10 binarised MNIST class means"), output)

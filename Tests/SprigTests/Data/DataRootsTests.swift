@@ -41,13 +41,13 @@ final class DataRootsTests: XCTestCase {
     XCTAssertTrue(error.description.contains("/x/fashion-mnist"))
   }
 
-  func testFolderMissingOneFileThrowsFileNotFoundForThatFile() throws {
+  func testFolderMissingOneFileIsIncompleteNamingThatFileAndTheDownloadCommand() throws {
     for name in IDXFiles.names.dropLast() {
       try touch("mnist/" + name)
     }
     assertDataError(try DataRoots.locate(.mnist, roots: [scratch.url]), naming: IDXFiles.testLabels) {
-      if case .fileNotFound = $0 { return true }
-      return false
+      guard case .incompleteDataset(.mnist, let folder, IDXFiles.testLabels) = $0 else { return false }
+      return folder == scratch.file("mnist").path && $0.description.contains("sprig data download mnist")
     }
   }
 
