@@ -59,15 +59,17 @@ struct AccuracyBenchmark: ParsableCommand {
   var reportOnly = false
   @Flag(help: "The whole suite on small subsets (2000/500 samples, 2 epochs, narrow layers, one seed): a CI smoke run.")
   var quick = false
+  @OptionGroup var experiment: ExperimentOptions
 
   func run() throws {
     if let threads { Parallel.threadCount = threads }
+    experiment.apply()
     let folder = URL(fileURLWithPath: output)
     let runs = folder.appendingPathComponent("runs")
     try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
     let seedList = quick ? [UInt64(0)] : seeds.split(separator: ",").compactMap { UInt64($0) }
     let settingList = settings == "both" ? ["reference", "sprig"] : [settings]
-    print("sprig-bench accuracy — \(Machine.header), \(Parallel.threadCount) threads")
+    print("sprig-bench accuracy — \(Machine.header), \(Machine.threadsInUse)\(experiment.summary)")
     Machine.warnAboutSetup()
     for datasetName in datasets.split(separator: ",").map(String.init) where !reportOnly {
       guard let name = DatasetName(rawValue: datasetName) else { throw ValidationError("unknown dataset \(datasetName)") }

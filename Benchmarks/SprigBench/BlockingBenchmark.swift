@@ -16,17 +16,19 @@ struct BlockingBenchmark: ParsableCommand {
   @Option(help: "Batch size.") var batch: Int = 128
   @Option(help: "Timed samples of each variant (taken in turn).") var samples: Int = 7
   @Option(help: "Write the records as a JSON array to this path.") var json: String?
+  @OptionGroup var experiment: ExperimentOptions
 
   func run() throws {
     let threadList = threads.split(separator: ",").compactMap { Int($0) }
     guard !threadList.isEmpty, width > 0, batch > 0 else { throw ValidationError("need a width, a batch and thread counts") }
+    experiment.apply()
     let blockBytes = ColumnBlocking.blockBytes
     guard ColumnBlocking.isWide(columns: width, batch: batch) else {
       throw ValidationError("a \(width)-wide layer's operand fits one block of \(blockBytes >> 20) MB: nothing to compare")
     }
     let keepMode = ColumnBlocking.mode
     defer { ColumnBlocking.mode = keepMode }
-    print("sprig-bench blocking — \(Machine.header), batch \(batch), blocks of \(blockBytes >> 20) MB")
+    print("sprig-bench blocking — \(Machine.header), batch \(batch), blocks of \(blockBytes >> 20) MB\(experiment.summary)")
     let density = ErdosRenyiTopology.density(epsilon: epsilon, inputSize: width, outputSize: width)
     var rng = SeededGenerator(seed: 1)
     let pattern = ErdosRenyiTopology.pattern(inputSize: width, outputSize: width, density: density, using: &rng)

@@ -28,14 +28,17 @@ struct EpochBenchmark: ParsableCommand {
   @Option(help: "Engines to run, comma-separated: sprig, graphblas, dense.") var engines: String = "sprig,graphblas,dense"
   @Option(help: "Threads.") var threads: Int?
   @Option(help: "Write the records as JSON to this path.") var json: String?
+  @OptionGroup var experiment: ExperimentOptions
 
   func run() throws {
     if let threads { Parallel.threadCount = threads }
+    experiment.apply()
     guard let name = DatasetName(rawValue: dataset) else { throw ValidationError("unknown dataset \(dataset)") }
     var data = try DatasetSplit.load(name, trainLimit: trainLimit, testLimit: testLimit)
     data.normalize(.standardize)
     let sizes = hidden.split(separator: ",").compactMap { Int($0) }
-    print("sprig-bench epoch — \(Machine.header), \(Parallel.threadCount) threads, \(data.name) \(data.train.count) samples, hidden \(sizes)")
+    print("sprig-bench epoch — \(Machine.header), \(Machine.threadsInUse), \(data.name) \(data.train.count) samples, hidden \(sizes)"
+      + experiment.summary)
     Machine.warnAboutSetup()
     var records: [EpochRecord] = []
     for engine in engines.split(separator: ",").map(String.init) {

@@ -31,6 +31,7 @@ struct KernelBenchmark: ParsableCommand {
   @Option(help: "Batch size.") var batch: Int = 128
   @Flag(help: "Skip the GraphBLAS backend.") var noGraphblas = false
   @Option(help: "Write the records as a JSON array to this path.") var json: String?
+  @OptionGroup var experiment: ExperimentOptions
 
   func parse<T>(_ s: String, _ f: (Substring) -> T?) throws -> [T] {
     let v = s.split(separator: ",").map(f)
@@ -45,7 +46,8 @@ struct KernelBenchmark: ParsableCommand {
     }
     let densityList: [Double] = try parse(densities) { Double($0).map { $0 / 100 } }
     let threadList: [Int] = try parse(threads) { Int($0) }
-    print("sprig-bench kernels — \(Machine.header), batch \(batch)")
+    experiment.apply()
+    print("sprig-bench kernels — \(Machine.header), batch \(batch)\(experiment.summary)")
     Machine.warnAboutSetup()
     print("op             engine     shape          density thr   ms/op   GFLOP/s  vs dense  bytes/conn")
     var records: [KernelRecord] = []

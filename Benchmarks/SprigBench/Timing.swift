@@ -97,6 +97,11 @@ enum Machine {
     if let warning = BLAS.coreMismatchWarning { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
   }
 
+  /// Sprig's thread count for a header line: "1 thread", "2 threads".
+  static var threadsInUse: String {
+    Parallel.threadCount == 1 ? "1 thread" : "\(Parallel.threadCount) threads"
+  }
+
   static var header: String {
     "\(cpuModel), \(cores) cores, kernels \(SparseKernels.instructionSet.rawValue), Sprig \(Sprig.version), "
       + "GraphBLAS \(GraphBLASMatrix.libraryVersion), \(BLAS.libraryVersion), \(Date().formatted(.iso8601))"

@@ -8,16 +8,14 @@
 #define SPRIG_PREFETCH 4
 #endif
 
-#include <stdlib.h>
 #include <string.h>
 
-// Connections ahead whose input rows are prefetched (SPRIG_PREFETCH_DISTANCE
-// overrides it, for measuring).
+// The experiment knobs of sprig_kernels_set_tuning. Connections ahead whose
+// input rows are prefetched.
 static int prefetch_distance = SPRIG_PREFETCH;
-// SPRIG_SPMM_QUADS=0/1 and SPRIG_SDDMM_SLICES=0 turn the forward's
-// four-connection tile and the SDDMM's register-held slices of dY off (or
-// the tile on), to measure them against the loops they replaced. -1: the
-// variant's own default, SPRIG_QUADS below.
+// The forward's four-connection tile (0 off, 1 on; -1: the variant's own
+// default, SPRIG_QUADS below) and the SDDMM's register-held slices of dY
+// (0 off), switchable to measure them against the loops they replaced.
 static int spmm_quads = -1;
 static int sddmm_slices = 1;
 
@@ -252,16 +250,14 @@ static int active_isa = -1;
 sprig_isa sprig_kernels_detected_isa(void) { return detect(); }
 
 sprig_isa sprig_kernels_active_isa(void) {
-  if (active_isa < 0) {
-    const char *d = getenv("SPRIG_PREFETCH_DISTANCE");
-    if (d) prefetch_distance = atoi(d);
-    const char *sl = getenv("SPRIG_SDDMM_SLICES");
-    if (sl) sddmm_slices = atoi(sl);
-    const char *sq = getenv("SPRIG_SPMM_QUADS");
-    if (sq) spmm_quads = atoi(sq);
-    active_isa = (int)detect();
-  }
+  if (active_isa < 0) active_isa = (int)detect();
   return (sprig_isa)active_isa;
+}
+
+void sprig_kernels_set_tuning(int prefetch, int slices, int quads) {
+  prefetch_distance = prefetch < 0 ? SPRIG_PREFETCH : prefetch;
+  sddmm_slices = slices < 0 ? 1 : slices != 0;
+  spmm_quads = quads < 0 ? -1 : quads != 0;
 }
 
 sprig_isa sprig_kernels_force_isa(sprig_isa isa) {

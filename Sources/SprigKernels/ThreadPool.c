@@ -12,10 +12,12 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdlib.h>
 #include <time.h>
 
 #define SPRIG_MAX_WORKERS 255
+// How long an idle worker spins before it sleeps, unless
+// sprig_parallel_set_spin_microseconds says otherwise.
+#define DEFAULT_SPIN_MICROSECONDS 200
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
@@ -23,7 +25,8 @@ static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 // second thread) runs on its caller alone instead of waiting.
 static atomic_flag busy = ATOMIC_FLAG_INIT;
 static int started = 0;  // workers created so far (under `lock`)
-static int64_t spin_nanoseconds = -1;
+// Read by idle workers as they start waiting, so atomic.
+static atomic_int_fast64_t spin_nanoseconds = DEFAULT_SPIN_MICROSECONDS * 1000;
 
 // The job in flight; written by the caller before `generation` is bumped
 // (release), read by workers after they see the new generation (acquire).
@@ -60,7 +63,7 @@ static void run_indices(void) {
 // Waits for a generation other than `seen`: spins, then sleeps.
 static uint64_t await_job(uint64_t seen) {
   uint64_t g;
-  const int64_t deadline = now_nanoseconds() + spin_nanoseconds;
+  const int64_t deadline = now_nanoseconds() + atomic_load_explicit(&spin_nanoseconds, memory_order_relaxed);
   for (int n = 1;; n++) {
     g = atomic_load_explicit(&generation, memory_order_acquire);
     if (g != seen) return g;
@@ -109,10 +112,6 @@ void sprig_parallel_for(int64_t count, int threads, sprig_task_fn fn, void *cont
     return;
   }
   pthread_mutex_lock(&lock);
-  if (spin_nanoseconds < 0) {
-    const char *s = getenv("SPRIG_SPIN_MICROSECONDS");
-    spin_nanoseconds = (s ? atoll(s) : 200) * 1000;
-  }
   // At most threads − 1 workers (more may exist from an earlier, wider
   // loop), fewer when there are fewer tasks, or when threads could not start.
   int workers = threads - 1;
@@ -131,4 +130,14 @@ void sprig_parallel_for(int64_t count, int threads, sprig_task_fn fn, void *cont
   run_indices();
   while (atomic_load_explicit(&pending, memory_order_acquire) > 0) cpu_relax();
   atomic_flag_clear_explicit(&busy, memory_order_release);
+}
+
+void sprig_parallel_set_spin_microseconds(int64_t microseconds) {
+  int64_t us = microseconds < 0 ? DEFAULT_SPIN_MICROSECONDS : microseconds;
+  if (us > 1000000000) us = 1000000000;  // 1000 s: the deadline cannot overflow
+  atomic_store_explicit(&spin_nanoseconds, us * 1000, memory_order_relaxed);
+}
+
+int64_t sprig_parallel_spin_microseconds(void) {
+  return atomic_load_explicit(&spin_nanoseconds, memory_order_relaxed) / 1000;
 }

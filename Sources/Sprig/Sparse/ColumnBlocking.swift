@@ -31,17 +31,16 @@ public enum ColumnBlocking {
     case never
   }
 
-  /// The mode; starts from `SPRIG_COLUMN_BLOCKING` (adaptive, always, never),
-  /// else adaptive.
-  nonisolated(unsafe) public static var mode: Mode =
-    ProcessInfo.processInfo.environment["SPRIG_COLUMN_BLOCKING"].flatMap(Mode.init(rawValue:)) ?? .adaptive
-  nonisolated(unsafe) private static var bytes: Int =
-    ProcessInfo.processInfo.environment["SPRIG_COLUMN_BLOCK_MB"].flatMap { Int($0) }.map { $0 << 20 } ?? 8 << 20
+  /// The mode: adaptive, which needs no tuning; `always` and `never` are
+  /// for benchmarks and experiments (`sprig-bench --column-blocking`).
+  nonisolated(unsafe) public static var mode: Mode = .adaptive
+  nonisolated(unsafe) private static var bytes: Int = 8 << 20
 
   /// The size in bytes of a gathered operand above which a layer is wide,
-  /// and the most a block's rows of it hold: 8 MB, or `SPRIG_COLUMN_BLOCK_MB`
-  /// (L3 is shared with the other core and, on a cloud host, with
-  /// neighbours); 0 treats no layer as wide.
+  /// and the most a block's rows of it hold: 8 MB (L3 is shared with the
+  /// other core and, on a cloud host, with neighbours; blocks of 2, 4 and
+  /// 16 MB measured no better); 0 treats no layer as wide. Settable for
+  /// experiments (`sprig-bench --block-mb`).
   public static var blockBytes: Int {
     get { bytes }
     set { bytes = max(0, newValue) }

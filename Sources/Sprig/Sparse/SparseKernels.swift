@@ -50,16 +50,32 @@ public enum SparseKernels {
   ///   1.01–1.6 at 1000→4000 (2 MB), where the separate kernels also let
   ///   the backward carry the gradient through the activation before it.
   ///
-  /// `SPRIG_FUSED_BACKWARD=always|never` overrides the rule (experiments).
+  /// ``fusedBackward`` overrides the rule (experiments).
   public static func fusedBackwardPays(outputs: Int, batch: Int) -> Bool {
-    switch fusedBackwardOverride {
-    case "always": return true
-    case "never": return false
-    default: return instructionSet == .avx512 && outputs * batch * MemoryLayout<Float>.size <= fusedBackwardLimitBytes
+    switch fusedBackward {
+    case .always: return true
+    case .never: return false
+    case .automatic: return instructionSet == .avx512 && outputs * batch * MemoryLayout<Float>.size <= fusedBackwardLimitBytes
     }
   }
 
-  private static let fusedBackwardOverride = ProcessInfo.processInfo.environment["SPRIG_FUSED_BACKWARD"]
+  /// When a layer takes the one-pass backward.
+  public enum FusedBackwardPolicy: String, CaseIterable, Sendable {
+    /// Where ``SparseKernels/fusedBackwardPays(outputs:batch:)``'s measured
+    /// rule says it pays.
+    case automatic
+    /// Wherever a layer can take it (on one thread, with no activation
+    /// before it to carry the gradient through).
+    case always
+    /// Never: the backward SpMM and the SDDMM.
+    case never
+  }
+
+  /// Whether layers take the one-pass backward: `automatic`, the measured
+  /// rule; `always` and `never` are for benchmarks and experiments, to
+  /// measure the rule again (`sprig-bench --fused-backward`). Either
+  /// backward gives the same values, up to the order of float sums.
+  nonisolated(unsafe) public static var fusedBackward: FusedBackwardPolicy = .automatic
 
   /// Half of this core's L2 (1 MB assumed where the OS does not say).
   static let fusedBackwardLimitBytes: Int = {

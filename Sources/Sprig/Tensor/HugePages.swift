@@ -6,22 +6,22 @@
 // page table. On 2 MB pages the same matrix is 26 pages. Measured on a
 // 784-100k-100k-100k-10 SET-MLP (AMD Zen 5, 2 threads, six paired runs of
 // 20 batches): median 402 samples/s advised vs 383 on 4 KB pages (+5 %,
-// about the machine's noise). SPRIG_HUGE_PAGES=0 turns the advice off, to
-// measure it again.
+// about the machine's noise). ``HugePages/enabled`` turns the advice off,
+// to measure it again.
 #if canImport(Glibc)
 import Glibc
 #endif
 
-enum HugePages {
+/// Large matrix buffers on 2 MB pages, where the system allows them.
+public enum HugePages {
   /// Buffers from this size on are advised onto huge pages (smaller ones
   /// hold less than one whole 2 MB page, and fit the TLB anyway).
   static let threshold = 4 << 20
   static let pageSize = 2 << 20
-  /// Off when the environment sets `SPRIG_HUGE_PAGES=0` (read once).
-  static let enabled: Bool = {
-    guard let value = getenv("SPRIG_HUGE_PAGES") else { return true }
-    return String(cString: value) != "0"
-  }()
+  /// Whether buffers allocated from now on are advised onto huge pages: on;
+  /// off is for benchmarks and experiments, to measure the advice again
+  /// (`sprig-bench --no-huge-pages`). Buffers keep the pages they have.
+  nonisolated(unsafe) public static var enabled = true
 
   /// Advises the whole 2 MB pages inside `buffer`; returns whether the
   /// kernel took the advice (false where THP is off or unsupported).

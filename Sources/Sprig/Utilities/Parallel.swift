@@ -1,4 +1,5 @@
-// Parallel: the one thread-count knob and the row-chunked parallel loop.
+// Parallel: the one thread-count knob, the workers' spin time, and the
+// row-chunked parallel loop.
 import Foundation
 import SprigKernels
 
@@ -12,8 +13,9 @@ public enum Parallel {
     return n
   }()
 
-  /// Threads used by every kernel. Starts from `SPRIG_THREADS`, else the
-  /// number of cores.
+  /// Threads used by every kernel, OpenBLAS and GraphBLAS. Starts from the
+  /// environment variable `SPRIG_THREADS` (docs/configuration.md), else the
+  /// number of cores; the CLI's `--threads` sets it.
   public static var threadCount: Int {
     get { threads }
     set {
@@ -21,6 +23,17 @@ public enum Parallel {
       BLAS.setThreads(threads)
       GraphBLASMatrix.setThreads(threads)
     }
+  }
+
+  /// How long, in microseconds, an idle worker spins waiting for the next
+  /// loop before it sleeps: 200, long enough that the next short kernel of
+  /// the same training step finds it awake (waking a sleeping thread costs
+  /// tens of microseconds on a virtual machine). Settable for benchmarks
+  /// and experiments (`sprig-bench --spin-microseconds`); workers already
+  /// waiting keep the time they started with.
+  public static var spinMicroseconds: Int {
+    get { Int(sprig_parallel_spin_microseconds()) }
+    set { sprig_parallel_set_spin_microseconds(Int64(max(0, newValue))) }
   }
 
   /// Runs `body` over `0..<count` split into contiguous chunks.

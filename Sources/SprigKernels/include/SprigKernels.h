@@ -30,6 +30,14 @@ sprig_isa sprig_kernels_active_isa(void);
 /// Forces an instruction set (clamped to what the CPU supports); returns the one in force.
 sprig_isa sprig_kernels_force_isa(sprig_isa isa);
 
+/// Experiment knobs, for measuring a kernel choice again (sprig-bench): the
+/// connections ahead whose gathered rows are prefetched (default 4), the
+/// SDDMM's register-held slices of dY (1 on, 0 off; default on) and the
+/// forward's four-connection sums (1 on, 0 off; default -1, each variant's
+/// own: on for AVX2 and portable, off for AVX-512). A negative argument
+/// restores that knob's default. Set them between kernel calls, not during.
+void sprig_kernels_set_tuning(int prefetch_distance, int sddmm_slices, int spmm_quads);
+
 /// What sprig_spmm_rows does to each output row once it is finished, while
 /// the row is still in L1: as separate passes these would read and write the
 /// whole output from L2 or L3 again. Zero-initialised, it does nothing. The
@@ -139,10 +147,17 @@ typedef void (*sprig_task_fn)(void *context, int64_t index);
 
 /// Runs fn(context, i) for every i in [0, count) on up to `threads` threads,
 /// the caller's included, and returns when all are done. Workers spin
-/// briefly between loops (`SPRIG_SPIN_MICROSECONDS`, default 200) so that
-/// the many short kernels of a training step do not each pay a thread
-/// wake-up. A loop started while another runs runs on its caller alone.
+/// briefly between loops (sprig_parallel_set_spin_microseconds, default
+/// 200) so that the many short kernels of a training step do not each pay a
+/// thread wake-up. A loop started while another runs runs on its caller alone.
 void sprig_parallel_for(int64_t count, int threads, sprig_task_fn fn, void *context);
+
+/// How long an idle worker spins before it sleeps, in microseconds (an
+/// experiment knob; negative restores the default, 200). Workers waiting
+/// now keep the time they started with.
+void sprig_parallel_set_spin_microseconds(int64_t microseconds);
+/// The spin time in force, in microseconds.
+int64_t sprig_parallel_spin_microseconds(void);
 
 /// out[r] = sum_b DY[r, b] for rows r in [row_begin, row_end): the bias gradient.
 void sprig_row_sums(const float *dy, int64_t lddy, float *out, int64_t batch,

@@ -189,6 +189,17 @@ final class SparseKernelTests: XCTestCase {
     }
   }
 
+  func testFusedBackwardPolicyOverridesTheRule() {
+    defer { SparseKernels.fusedBackward = .automatic }
+    let fits = SparseKernels.fusedBackwardLimitBytes / (128 * 4)
+    forEachInstructionSet { isa in
+      SparseKernels.fusedBackward = .always
+      XCTAssertTrue(SparseKernels.fusedBackwardPays(outputs: fits + 1, batch: 128), "\(isa)")
+      SparseKernels.fusedBackward = .never
+      XCTAssertFalse(SparseKernels.fusedBackwardPays(outputs: fits, batch: 128), "\(isa)")
+    }
+  }
+
   func testKernelsAgreeWhenSplitAcrossThreads() {
     let keep = Parallel.threadCount
     defer { Parallel.threadCount = keep }

@@ -16,6 +16,17 @@ final class HugePagesTests: XCTestCase {
     XCTAssertTrue(m.elements.allSatisfy { $0 == 0 })
   }
 
+  func testLargeMatrixWithTheAdviceOffHoldsItsValues() {
+    let keep = HugePages.enabled
+    defer { HugePages.enabled = keep }
+    HugePages.enabled = false
+    let m = Matrix(rows: 2048, columns: 1024, repeating: 1.5)
+    HugePages.enabled = true  // freed after the switch: the same deallocation either way
+    XCTAssertTrue(m.elements.allSatisfy { $0 == 1.5 })
+    m.reshape(rows: 4096, columns: 1024)
+    XCTAssertTrue(m.elements.allSatisfy { $0 == 0 })
+  }
+
   func testSmallBufferIsNotAdvised() {
     var buffer = [UInt8](repeating: 0, count: 1 << 20)
     let advised = buffer.withUnsafeMutableBytes { HugePages.advise($0) }
@@ -25,7 +36,9 @@ final class HugePagesTests: XCTestCase {
   func testLargeMatrixIsMarkedForHugePagesWhereTheSystemAllowsThem() throws {
     let setting = (try? String(contentsOfFile: "/sys/kernel/mm/transparent_hugepage/enabled", encoding: .utf8)) ?? ""
     try XCTSkipIf(setting.isEmpty || setting.contains("[never]"), "transparent huge pages are off here")
-    try XCTSkipIf(!HugePages.enabled, "SPRIG_HUGE_PAGES=0 turned the advice off")
+    let keep = HugePages.enabled
+    defer { HugePages.enabled = keep }
+    HugePages.enabled = true
     let m = Matrix(rows: 4096, columns: 1024)  // 16 MB
     let address = m.elements.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress! + $0.count / 2) }
     // /proc/self/smaps lists "hg" among a mapping's VmFlags once it was advised.

@@ -62,6 +62,17 @@ final class ParallelTests: XCTestCase {
     XCTAssertEqual(inner, 40)
   }
 
+  func testWorkersThatSleepAtOnceOrSpinLongStillRunEveryIndex() {
+    XCTAssertEqual(Parallel.spinMicroseconds, 200, "the default")
+    defer { Parallel.spinMicroseconds = 200 }
+    Parallel.threadCount = 2
+    for spin in [0, 5000] {
+      Parallel.spinMicroseconds = spin
+      XCTAssertEqual(Parallel.spinMicroseconds, spin)
+      for _ in 0..<3 { XCTAssertEqual(visits(count: 500), [Int](repeating: 1, count: 500), "spin \(spin) µs") }
+    }
+  }
+
   func testThreadCountChangesBetweenLoopsKeepResultsExact() {
     for threads in [2, 1, 4, 2, 3] {
       Parallel.threadCount = threads
