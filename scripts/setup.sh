@@ -1,7 +1,17 @@
 #!/usr/bin/env bash
 # Installs Sprig's system libraries and data with apt, only those missing.
+# --test: also the test-only tools (chromium for the HTML report browser
+# tests, python3).
 set -euo pipefail
 packages=(libgraphblas-dev libsuitesparse-dev libopenblas-dev zlib1g-dev dataset-fashion-mnist)
+test_packages=(chromium python3)
+for arg in "$@"; do
+  case "$arg" in
+    --test) packages+=("${test_packages[@]}") ;;
+    -h | --help) echo "usage: $0 [--test]   (--test also installs ${test_packages[*]})"; exit 0 ;;
+    *) echo "setup: unknown argument '$arg' (usage: $0 [--test])" >&2; exit 2 ;;
+  esac
+done
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
