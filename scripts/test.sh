@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Quick start, command 2: install what is missing, then run the Swift tests
-# (swift test) and the Python checkpoint check. .ci/run calls this.
+# Quick start, command 2: install what is missing (with the test-only tools:
+# chromium, python3), then run the Swift tests (swift test), the benchmark
+# smoke runs and the Python checkpoint check. .ci/run calls this.
+#
+# Tests that need MNIST or CIFAR-10 skip (reported as skipped) when the data is
+# not found under the data roots: $SPRIG_DATA, ./datasets, the user cache,
+# /usr/share/datasets (`sprig data download NAME` installs a dataset;
+# SPRIG_DATA_DEFAULT_ROOTS=0 searches $SPRIG_DATA alone).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
+./scripts/setup.sh --test
 swift build --build-tests
 swift test --skip-build
 # The accuracy suite on small subsets (seconds), and its outputs parsed.

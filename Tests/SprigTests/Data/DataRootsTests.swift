@@ -14,14 +14,22 @@ final class DataRootsTests: XCTestCase {
     try scratch.write(idxHeader(magic: IDX.labelsMagic, dimensions: [1]) + [1], to: path)
   }
 
-  func testSprigDataListComesFirstThenProjectThenSystem() {
-    let roots = DataRoots.roots(environment: ["SPRIG_DATA": "/a:/b/c::"], currentDirectory: "/work/project")
-    XCTAssertEqual(roots.map(\.path), ["/a", "/b/c", "/work/project/datasets", "/usr/share/datasets"])
+  func testSprigDataListComesFirstThenProjectThenUserCacheThenSystem() {
+    let roots = DataRoots.roots(environment: ["SPRIG_DATA": "/a:/b/c::", "HOME": "/home/u"], currentDirectory: "/work/project")
+    XCTAssertEqual(
+      roots.map(\.path),
+      ["/a", "/b/c", "/work/project/datasets", "/home/u/.cache/sprig/datasets", "/usr/share/datasets"])
   }
 
-  func testWithoutSprigDataTheRootsAreProjectAndSystem() {
-    let roots = DataRoots.roots(environment: [:], currentDirectory: "/p")
-    XCTAssertEqual(roots.map(\.path), ["/p/datasets", "/usr/share/datasets"])
+  func testWithoutSprigDataTheRootsAreProjectUserCacheAndSystem() {
+    let roots = DataRoots.roots(environment: ["HOME": "/h"], currentDirectory: "/p")
+    XCTAssertEqual(roots.map(\.path), ["/p/datasets", "/h/.cache/sprig/datasets", "/usr/share/datasets"])
+  }
+
+  func testDefaultRootsZeroLeavesOnlySprigData() {
+    let environment = ["SPRIG_DATA": "/a", "SPRIG_DATA_DEFAULT_ROOTS": "0", "HOME": "/h"]
+    XCTAssertEqual(DataRoots.roots(environment: environment, currentDirectory: "/p").map(\.path), ["/a"])
+    XCTAssertEqual(DataRoots.roots(environment: ["SPRIG_DATA_DEFAULT_ROOTS": "0"], currentDirectory: "/p"), [])
   }
 
   func testMissingDatasetMessageListsEverySearchedFolderAndHowToGetIt() throws {
@@ -67,6 +75,6 @@ final class DataRootsTests: XCTestCase {
 
   func testDatasetNamesRoundTripThroughTheirRawValues() {
     XCTAssertEqual(DatasetName(rawValue: "fashion-mnist"), .fashionMNIST)
-    XCTAssertEqual(DatasetName.allCases.map(\.rawValue), ["mnist", "fashion-mnist", "cifar10"])
+    XCTAssertEqual(DatasetName.allCases.map(\.rawValue), ["mnist", "fashion-mnist", "kmnist", "cifar10"])
   }
 }

@@ -39,24 +39,23 @@ func randomBytes(_ count: Int, seed: UInt64, below bound: Int = 256) -> [UInt8] 
   return (0..<count).map { _ in UInt8(g.nextInt(below: bound)) }
 }
 
-/// The roots that may hold the real datasets: `shared/datasets` beside the
-/// repository (where this workplace and CI keep them), then the usual roots
-/// (`SPRIG_DATA`, `./datasets`, `/usr/share/datasets`).
-func realDataRoots() -> [URL] {
-  // <repo>/Tests/SprigTests/Data/DataTestSupport.swift → <repo>
-  let repository = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-  let shared = repository.deletingLastPathComponent()
-    .appendingPathComponent("shared", isDirectory: true).appendingPathComponent("datasets", isDirectory: true)
-  return [shared] + DataRoots.default
-}
-
-/// The folder holding `name`, or an `XCTSkip` when the dataset is not on this machine.
+/// The folder holding `name` under the default roots (`SPRIG_DATA`, `./datasets`,
+/// the user cache, `/usr/share/datasets`), or an `XCTSkip` when the dataset is
+/// not on this machine. CI points `SPRIG_DATA` at the shared datasets, then
+/// runs these tests once more with `SPRIG_DATA_DEFAULT_ROOTS=0` and no
+/// `SPRIG_DATA` to prove they skip.
 func requireRealDataset(_ name: DatasetName) throws -> URL {
   do {
-    return try DataRoots.locate(name, roots: realDataRoots())
-  } catch DataError.datasetNotFound {
-    throw XCTSkip("\(name.rawValue) is not installed here (searched shared/datasets and the default roots)")
+    return try DataRoots.locate(name)
+  } catch let error as DataError {
+    switch error {
+    case .datasetNotFound, .incompleteDataset:
+      let searched = DataRoots.default.map(\.path).joined(separator: ", ")
+      throw XCTSkip(
+        "\(name.rawValue) is not installed here (searched \(searched.isEmpty ? "no folder: no data root is set" : searched)); "
+          + "`sprig data download \(name.rawValue)` installs it")
+    default: throw error
+    }
   }
 }
 
