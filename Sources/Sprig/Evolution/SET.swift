@@ -22,7 +22,7 @@ public struct SETEvolution: EvolutionStrategy {
   /// SET paper's settings, lr 0.01, 20 epochs, one seed: 0 gave 96.32 %,
   /// 0.1 96.22 %, 1.0 94.02 % and no rewiring 96.50 %. At that rate every
   /// scale trails the fixed topology early on; on MNIST and Fashion-MNIST
-  /// SET pulls ahead for good after 78-212 epochs, see the README.)
+  /// SET pulls ahead for good after 78-212 epochs, see docs/results.md.)
   public var regrowthScale: Float
   /// The distribution new weights are drawn from (before scaling).
   public var initialization: WeightInitialization

@@ -20,7 +20,7 @@ public final class Linear: Layer, CarriesGradientThroughActivation {
 
   /// Few outputs (a classifier): Sprig's narrow kernels, which `sprig-bench
   /// kernels` measured 1.35–2.1× faster than sgemm at 4000→10 (ops
-  /// `dense-*`, see the README); wider layers run on sgemm.
+  /// `dense-*`, see docs/performance.md); wider layers run on sgemm.
   private var isNarrow: Bool { outputSize <= NarrowDenseKernels.maximumOutputs }
   public var parameters: [Parameter] { [weight, bias] }
 
