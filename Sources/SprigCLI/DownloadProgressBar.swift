@@ -59,9 +59,10 @@ final class DownloadProgressBar: @unchecked Sendable {
       let fraction = min(1, Double(bytes) / Double(total))
       let width = 30
       let filled = Int(fraction * Double(width))
-      let eta = rate > 0 ? Double(total - bytes) / rate : 0
+      let eta = rate > 0 ? String(format: "%.0f s", Double(total - bytes) / rate) : "--"
       text += "[" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled) + "] "
-      text += String(format: "%3.0f%% %@ of %@, %@/s, ETA %.0f s", fraction * 100, bytesPhrase(bytes), bytesPhrase(total), bytesPhrase(Int(rate)), eta)
+      text += String(format: "%3.0f%% ", fraction * 100)
+      text += "\(bytesPhrase(bytes)) of \(bytesPhrase(total)), \(bytesPhrase(Int(rate)))/s, ETA \(eta)"
     } else {
       text += "\(bytesPhrase(bytes)), \(bytesPhrase(Int(rate)))/s"
     }

@@ -43,9 +43,14 @@ public enum DataError: Error, CustomStringConvertible, LocalizedError, Equatable
     case .unreadable(let path, let reason):
       return "\(path): cannot be read (\(reason)). Check that it is a regular file you may read."
     case .datasetNotFound(let name, let searched):
+      let title = "\(DatasetCatalog.entry(for: name).title) (\(name.rawValue))"
+      guard !searched.isEmpty else {
+        return "\(title) not found: no folder was searched (SPRIG_DATA is empty and SPRIG_DATA_DEFAULT_ROOTS=0). "
+          + name.howToGet
+      }
       let list = searched.map { "  - \($0)" }.joined(separator: "\n")
       return """
-        \(DatasetCatalog.entry(for: name).title) (\(name.rawValue)) not found in:
+        \(title) not found in:
         \(list)
         \(name.howToGet)
         """

@@ -10,7 +10,7 @@ public enum DownloadEvent: Sendable {
   case started(file: String, url: URL, resumingAt: Int)
   /// The `.part` file holds `bytes` of `total` (when the server says).
   case received(file: String, bytes: Int, total: Int?)
-  /// `file` arrived whole and verified: `bytes` bytes, `fetched` of them in this run, in `seconds`.
+  /// `file` arrived whole and verified: `bytes` bytes, `fetched` of them in this run, in `seconds` of transfer.
   case verified(file: String, bytes: Int, fetched: Int, seconds: Double)
   /// A try failed; the next one follows (the same mirror resuming, or the next mirror).
   case failed(DownloadAttempt)
@@ -126,10 +126,10 @@ public struct DatasetDownloader {
         let failure: DownloadAttempt.Failure
         switch outcome {
         case .complete(let bytes):
+          let seconds = Date().timeIntervalSince(start)
           if matches(part, file) {
             let fetched = before > 0 && bytes > before ? bytes - before : bytes
-            return progress(
-              .verified(file: file.name, bytes: bytes, fetched: fetched, seconds: Date().timeIntervalSince(start)))
+            return progress(.verified(file: file.name, bytes: bytes, fetched: fetched, seconds: seconds))
           }
           let actual = (try? FileDigest.sha256(of: part)) ?? "unreadable"
           try? FileManager.default.removeItem(at: part)
