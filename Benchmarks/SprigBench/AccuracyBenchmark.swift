@@ -60,6 +60,7 @@ struct AccuracyBenchmark: ParsableCommand {
   @Flag(help: "The whole suite on small subsets (2000/500 samples, 2 epochs, narrow layers, one seed): a CI smoke run.")
   var quick = false
   @OptionGroup var experiment: ExperimentOptions
+  @OptionGroup var dataRoot: DataRootOption
 
   func run() throws {
     if let threads { Parallel.threadCount = threads }
@@ -75,7 +76,8 @@ struct AccuracyBenchmark: ParsableCommand {
       guard let name = DatasetName(rawValue: datasetName) else { throw ValidationError("unknown dataset \(datasetName)") }
       var data: DatasetSplit
       do {
-        data = try DatasetSplit.load(name, trainLimit: quick ? 2000 : trainLimit, testLimit: quick ? 500 : testLimit)
+        data = try DatasetSplit.load(
+          name, roots: dataRoot.roots, trainLimit: quick ? 2000 : trainLimit, testLimit: quick ? 500 : testLimit)
       } catch let error as DataError where quick {
         // A smoke run covers the datasets this machine has.
         print("\(datasetName): skipped (\(error))")

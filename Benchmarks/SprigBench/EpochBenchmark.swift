@@ -29,12 +29,13 @@ struct EpochBenchmark: ParsableCommand {
   @Option(help: "Threads.") var threads: Int?
   @Option(help: "Write the records as JSON to this path.") var json: String?
   @OptionGroup var experiment: ExperimentOptions
+  @OptionGroup var dataRoot: DataRootOption
 
   func run() throws {
     if let threads { Parallel.threadCount = threads }
     experiment.apply()
     guard let name = DatasetName(rawValue: dataset) else { throw ValidationError("unknown dataset \(dataset)") }
-    var data = try DatasetSplit.load(name, trainLimit: trainLimit, testLimit: testLimit)
+    var data = try DatasetSplit.load(name, roots: dataRoot.roots, trainLimit: trainLimit, testLimit: testLimit)
     data.normalize(.standardize)
     let sizes = hidden.split(separator: ",").compactMap { Int($0) }
     print("sprig-bench epoch — \(Machine.header), \(Machine.threadsInUse), \(data.name) \(data.train.count) samples, hidden \(sizes)"

@@ -25,7 +25,7 @@ struct DataCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per dataset.") var json = false
 
     func run() throws {
-      let roots = DataSourceOptions.roots(dataRoots)
+      let roots = DataRoots.roots(dataRootOptions: dataRoots)
       var rows: [[String]] = []
       var records: [[String: Any]] = []
       for entry in DatasetCatalog.all {
@@ -95,7 +95,7 @@ struct DataCommand: ParsableCommand {
     var dataRoots: [String] = []
 
     func run() throws {
-      let roots = DataSourceOptions.roots(dataRoots)
+      let roots = DataRoots.roots(dataRootOptions: dataRoots)
       var failed = false
       for name in names.isEmpty ? DatasetName.allCases : names {
         let entry = DatasetCatalog.entry(for: name)

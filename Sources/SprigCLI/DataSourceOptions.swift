@@ -16,12 +16,7 @@ struct DataSourceOptions: ParsableArguments {
   var download = false
 
   /// The roots searched: the `--data-root` folders, else the default ones.
-  var roots: [URL] { Self.roots(dataRoots) }
-
-  /// `folders` as roots, or the default roots when there are none.
-  static func roots(_ folders: [String]) -> [URL] {
-    folders.isEmpty ? DataRoots.default : folders.map { URL(fileURLWithPath: $0, isDirectory: true) }
-  }
+  var roots: [URL] { DataRoots.roots(dataRootOptions: dataRoots) }
 
   /// Loads `name`, downloading it first with `--download` when it is not found.
   func load(_ name: DatasetName, trainLimit: Int?, testLimit: Int?) throws -> DatasetSplit {

@@ -28,6 +28,12 @@ public enum DataRoots {
     ]
   }
 
+  /// The roots a command searches given its `--data-root` folders: those
+  /// folders alone, or ``default`` when there are none.
+  public static func roots(dataRootOptions folders: [String]) -> [URL] {
+    folders.isEmpty ? DataRoots.default : folders.map { URL(fileURLWithPath: $0, isDirectory: true) }
+  }
+
   /// The folders of `SPRIG_DATA`, in order.
   static func userRoots(environment: [String: String]) -> [URL] {
     (environment["SPRIG_DATA"] ?? "").split(separator: ":").map { URL(fileURLWithPath: String($0), isDirectory: true) }
