@@ -125,10 +125,9 @@ public struct DatasetDownloader {
         }
         let failure: DownloadAttempt.Failure
         switch outcome {
-        case .complete(let bytes):
+        case .complete(let bytes, let fetched):
           let seconds = Date().timeIntervalSince(start)
           if matches(part, file) {
-            let fetched = before > 0 && bytes > before ? bytes - before : bytes
             return progress(.verified(file: file.name, bytes: bytes, fetched: fetched, seconds: seconds))
           }
           let actual = (try? FileDigest.sha256(of: part)) ?? "unreadable"
@@ -136,6 +135,15 @@ public struct DatasetDownloader {
           failure = .checksumMismatch(expected: file.sha256, actual: actual)
           // Resumed bytes may have come from another copy: once more from the start.
           if before > 0 { triesLeft = max(triesLeft, 1) } else { triesLeft = 0 }
+        case .failed(.httpStatus(416)) where before > 0:
+          // Nothing past the .part: a run that stopped after the last byte
+          // but before the rename, or a .part longer than the file.
+          if matches(part, file) {
+            return progress(.verified(file: file.name, bytes: before, fetched: 0, seconds: 0))
+          }
+          try? FileManager.default.removeItem(at: part)
+          failure = .httpStatus(416)
+          triesLeft = max(triesLeft, 1)
         case .failed(let reason):
           failure = reason
           let grew = ((try? DataFile.size(part)) ?? 0) > before

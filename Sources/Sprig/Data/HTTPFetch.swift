@@ -16,8 +16,9 @@ import Foundation
 enum HTTPFetch {
   /// How a fetch ended.
   enum Outcome: Equatable {
-    /// The server sent the whole rest of the file; the file now holds `bytes` bytes.
-    case complete(bytes: Int)
+    /// The server sent the whole rest of the file; the file now holds
+    /// `bytes` bytes, `fetched` of them sent by this request.
+    case complete(bytes: Int, fetched: Int)
     /// The fetch failed; any bytes that did arrive stay in the file.
     case failed(DownloadAttempt.Failure)
   }
@@ -74,7 +75,7 @@ enum HTTPFetch {
     if let total = receiver.total, held < total {
       return .failed(.interrupted(received: held, reason: "the server closed the connection at \(held) of \(total) bytes"))
     }
-    return .complete(bytes: held)
+    return .complete(bytes: held, fetched: held - receiver.startedAt)
   }
 
   /// URLSession's delegate: writes each piece as it arrives.
@@ -84,6 +85,10 @@ enum HTTPFetch {
     let done = DispatchSemaphore(value: 0)
     /// Bytes the file holds.
     var written: Int
+    /// Bytes it held when the body began (0 after a restart).
+    var startedAt = 0
+    /// A 2xx status: only then is the body the file's (an error page is not).
+    var accepted = false
     /// The size the file will have when complete, if the server says.
     var total: Int?
     var status: Int?
@@ -103,6 +108,7 @@ enum HTTPFetch {
       let code = (response as? HTTPURLResponse)?.statusCode ?? 200
       status = code
       guard (200..<300).contains(code) else { return completionHandler(.cancel) }
+      accepted = true
       let length = response.expectedContentLength >= 0 ? Int(response.expectedContentLength) : nil
       if code == 206 {
         total = length.map { $0 + written }
@@ -117,12 +123,14 @@ enum HTTPFetch {
         written = 0
         total = length
       }
+      startedAt = written
       progress(written, total)
       completionHandler(.allow)
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-      guard writeError == nil else { return }
+      // On Linux an error page's body still arrives after the cancel.
+      guard accepted, writeError == nil else { return }
       do {
         try handle.write(contentsOf: data)
         written += data.count
