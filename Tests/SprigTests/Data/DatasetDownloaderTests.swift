@@ -612,6 +612,23 @@ final class DatasetDownloaderTests: XCTestCase {
 
   // MARK: Unwritable roots
 
+  func testDiskFullStopsTheDownloadWithAWriteErrorAndLeavesNoFile() throws {
+    // /dev/full fails every write with ENOSPC: the .part is made a link to it.
+    guard FileManager.default.fileExists(atPath: "/dev/full") else { throw XCTSkip("no /dev/full on this system") }
+    try FileManager.default.createDirectory(at: mnistFolder, withIntermediateDirectories: true)
+    let first = TinyMNIST.fileNames[0]
+    let part = mnistFolder.appendingPathComponent(first + ".part")
+    try FileManager.default.createSymbolicLink(atPath: part.path, withDestinationPath: "/dev/full")
+
+    XCTAssertThrowsError(try downloader().install(TinyMNIST.entry(files, mirrors: [mirror("good/")]), into: root)) {
+      guard case DownloadError.writeFailed(let path, _) = $0 else { return XCTFail("expected writeFailed, got \($0)") }
+      XCTAssertEqual(path, part.path)
+      XCTAssertTrue("\($0)".contains("Free some space"), "\($0)")
+    }
+    XCTAssertEqual(contents(of: mnistFolder), [], "a disk-full download left files behind")
+    XCTAssertEqual(server.requests().filter { $0.method == "GET" }.count, 1, "a write error must not try other mirrors")
+  }
+
   func testRootUnderARegularFileIsUnwritable() throws {
     let plain = try scratch.write([1, 2, 3], to: "plain-file")
     let badRoot = plain.appendingPathComponent("root", isDirectory: true)
