@@ -26,8 +26,9 @@ public final class Sequential {
   /// Every trainable parameter, layer by layer.
   public var parameters: [Parameter] { layers.flatMap { $0.parameters } }
 
-  /// The sparse layers, which evolution rewires.
-  public var sparseLayers: [SparseLinear] { layers.compactMap { $0 as? SparseLinear } }
+  /// The sparse matrices, which evolution rewires: every sparse layer's,
+  /// and those held inside other layers (``HasSparseLayers``), in layer order.
+  public var sparseLayers: [SparseLinear] { layers.flatMap { ($0 as? HasSparseLayers)?.sparseLayers ?? [] } }
 
   /// Runs `x` (`inputSize × batch`) through every layer.
   public func forward(_ x: Matrix, training: Bool) -> Matrix {
@@ -153,8 +154,10 @@ public final class Sequential {
   /// count).
   public var connectionCount: Int {
     layers.reduce(0) { n, layer in
-      if let s = layer as? SparseLinear { return n + s.connectionCount }
-      return n + layer.parameters.filter(\.decays).reduce(0) { $0 + $1.count }
+      let sparse = (layer as? HasSparseLayers)?.sparseLayers ?? []
+      let held = Set(sparse.flatMap(\.parameters).map(ObjectIdentifier.init))
+      let dense = layer.parameters.filter { $0.decays && !held.contains(ObjectIdentifier($0)) }
+      return n + sparse.reduce(0) { $0 + $1.connectionCount } + dense.reduce(0) { $0 + $1.count }
     }
   }
 }
