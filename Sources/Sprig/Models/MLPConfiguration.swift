@@ -72,33 +72,6 @@ public struct MLPConfiguration: Codable, Equatable, Sendable {
     return try LocalWindows(input: imageShape, outputChannels: 16, kernelSize: 5)
   }
 
-  /// The pattern of sparse layer `index` (`n → m`).
-  func pattern(index: Int, inputs n: Int, outputs m: Int, using rng: inout SeededGenerator) throws -> SparsityPattern {
-    let eps = epsilon!
-    switch topology {
-    case .erdosRenyi, .local:
-      return ErdosRenyiTopology.pattern(inputSize: n, outputSize: m, epsilon: eps, using: &rng)
-    case .erk:
-      let sizes = [inputSize] + hiddenSizes + [outputSize]
-      let layers = (0..<(sizes.count - 1)).map { (inputSize: sizes[$0], outputSize: sizes[$0 + 1]) }
-      let total = layers.reduce(0.0) { $0 + ErdosRenyiTopology.density(epsilon: eps, inputSize: $1.inputSize, outputSize: $1.outputSize) * Double($1.inputSize * $1.outputSize) }
-      let dense = layers.reduce(0.0) { $0 + Double($1.inputSize * $1.outputSize) }
-      let densities = try ERKDensities.densities(layers: layers, density: total / dense)
-      return ErdosRenyiTopology.pattern(inputSize: n, outputSize: m, density: densities[index], using: &rng)
-    case .smallWorld:
-      return SmallWorldTopology.pattern(inputSize: n, outputSize: m, epsilon: eps, rewiringProbability: 0.1, using: &rng)
-    case .scaleFree:
-      return ScaleFreeTopology.pattern(inputSize: n, outputSize: m, epsilon: eps, exponent: 2.5, side: .both, using: &rng)
-    case .file(let path):
-      guard index == 0 else { return ErdosRenyiTopology.pattern(inputSize: n, outputSize: m, epsilon: eps, using: &rng) }
-      let contents = try MatrixMarket.read(contentsOf: URL(fileURLWithPath: path))
-      guard contents.pattern.rows == m && contents.pattern.columns == n else {
-        throw TopologyError.invalidParameter("\(path) holds a \(contents.pattern.rows)×\(contents.pattern.columns) pattern; the first layer needs \(m)×\(n) (outputs × inputs)")
-      }
-      return contents.pattern
-    }
-  }
-
   public init(
     inputSize: Int, hiddenSizes: [Int], outputSize: Int, activation: ActivationKind = .relu,
     epsilon: Double? = 20, denseOutputLayer: Bool = false, denseThreshold: Double = 0.5, dropout: Float = 0,
@@ -122,30 +95,66 @@ public struct MLPConfiguration: Codable, Equatable, Sendable {
     return ErdosRenyiTopology.density(epsilon: epsilon, inputSize: inputs, outputSize: outputs) < denseThreshold
   }
 
-  /// Builds the model; `seed` fixes topology, weights and dropout masks.
-  /// Throws only for topologies that read files or need image inputs.
-  public func makeModel(seed: UInt64) throws -> Sequential {
-    var rng = SeededGenerator(seed: seed)
+  /// The model as a ``ModelDescription``: each layer sparse or dense as
+  /// ``isSparse(inputs:outputs:index:count:)`` decides, with its topology
+  /// spelled out per layer (ERK as each layer's own density, a pattern file
+  /// for the first layer only, a locally connected first layer for `.local`).
+  public func description(name: String? = nil, training: TrainingOptions? = nil) throws -> ModelDescription {
     var sizes = [inputSize] + hiddenSizes + [outputSize]
     let windows = try localWindows()
     if let windows { sizes.insert(windows.outputSize, at: 1) }  // the local layer comes first
-    var layers: [Layer] = []
     let count = sizes.count - 1
+    let erk = try erkDensities()
+    var layers: [LayerDescription] = []
     for index in 0..<count {
       let (n, m) = (sizes[index], sizes[index + 1])
+      let initialization: WeightInitialization? = initialization == .heUniform ? nil : initialization
       if index == 0, let windows {
-        layers.append(LocallyConnected2D.make(windows: windows, density: 0.5, initialization: initialization, using: &rng))
+        var local = LayerDescription(.locallyConnected2d)
+        local.filters = windows.output.channels
+        local.kernel = windows.kernelSize
+        local.density = 0.5
+        local.initialization = initialization
+        layers.append(local)
       } else if isSparse(inputs: n, outputs: m, index: index, count: count) {
-        let p = try pattern(index: index, inputs: n, outputs: m, using: &rng)
-        layers.append(SparseLinear(pattern: p, initialization: initialization, using: &rng))
+        let topology: TopologyDescription
+        switch self.topology {
+        case .erdosRenyi, .local: topology = .er(epsilon: epsilon!)
+        case .erk: topology = TopologyDescription(kind: .er, density: erk![index])
+        case .smallWorld: topology = TopologyDescription(kind: .smallWorld, epsilon: epsilon!, beta: 0.1)
+        case .scaleFree: topology = TopologyDescription(kind: .scaleFree, epsilon: epsilon!, exponent: 2.5)
+        case .file(let path): topology = index == 0 ? TopologyDescription(kind: .file, path: path) : .er(epsilon: epsilon!)
+        }
+        layers.append(.sparseLinear(units: m, topology: topology, initialization: initialization))
       } else {
-        layers.append(Linear(inputSize: n, outputSize: m, initialization: initialization, using: &rng))
+        layers.append(.linear(units: m, initialization: initialization))
       }
       if index < count - 1 {
-        layers.append(activation.makeLayer(size: m))
-        if dropout > 0 { layers.append(Dropout(size: m, rate: dropout, seed: rng.next())) }
+        layers.append(.activation(activation))
+        if dropout > 0 { layers.append(.dropout(rate: dropout)) }
       }
     }
-    return Sequential(layers)
+    let input = imageShape.map { InputDescription(image: $0) } ?? InputDescription(features: inputSize)
+    return ModelDescription(name: name, input: input, layers: layers, training: training)
+  }
+
+  /// Each layer's ERK density for `.erk` (nil otherwise).
+  func erkDensities() throws -> [Double]? {
+    guard topology == .erk, let eps = epsilon else { return nil }
+    let sizes = [inputSize] + hiddenSizes + [outputSize]
+    let layers = (0..<(sizes.count - 1)).map { (inputSize: sizes[$0], outputSize: sizes[$0 + 1]) }
+    let total = layers.reduce(0.0) {
+      $0 + ErdosRenyiTopology.density(epsilon: eps, inputSize: $1.inputSize, outputSize: $1.outputSize)
+        * Double($1.inputSize * $1.outputSize)
+    }
+    let dense = layers.reduce(0.0) { $0 + Double($1.inputSize * $1.outputSize) }
+    return try ERKDensities.densities(layers: layers, density: total / dense)
+  }
+
+  /// Builds the model (the layers of ``description(name:training:)``);
+  /// `seed` fixes topology, weights and dropout masks. Throws only for
+  /// topologies that read files or need image inputs.
+  public func makeModel(seed: UInt64) throws -> Sequential {
+    try Sequential(description: description(), seed: seed, source: "MLP configuration")
   }
 }

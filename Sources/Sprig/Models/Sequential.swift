@@ -7,6 +7,8 @@
 public final class Sequential {
   /// The layers, first to last.
   public let layers: [Layer]
+  /// The description the model was built from, if it was (``init(description:seed:source:)``).
+  var storedDescription: ModelDescription?
 
   /// A model over `layers`; each layer's input size must match the previous output size.
   public init(_ layers: [Layer]) {

@@ -1,0 +1,200 @@
+// ModelBuilder: from a ModelDescription to layers, checking that each fits the one before.
+import Foundation
+
+extension Sequential {
+  /// Builds the model `description` describes; `seed` draws every pattern,
+  /// weight and dropout stream (the same seed gives the same model).
+  ///
+  /// Layers are built in order from one generator, drawing exactly what
+  /// ``MLPConfiguration/makeModel(seed:)`` always drew, so an MLP's
+  /// description builds the same bytes as before descriptions existed.
+  ///
+  /// - Throws: ``ModelDescriptionError`` naming the layer and field when a
+  ///   field is missing or out of range or a layer does not fit its input
+  ///   ("layer 3 conv2d: expects an image input, gets 784 features"), and
+  ///   topology errors of pattern files.
+  public convenience init(description: ModelDescription, seed: UInt64, source: String = "model description") throws {
+    var rng = SeededGenerator(seed: seed)
+    var builder = ModelBuilder(source: source, shape: .init(description.input))
+    var layers: [Layer] = []
+    for (index, layer) in description.layers.enumerated() {
+      layers.append(try builder.build(layer, index: index, using: &rng))
+    }
+    guard !layers.isEmpty else { throw ModelDescriptionError(source: source, path: "layers", message: "is empty") }
+    self.init(layers)
+    storedDescription = description
+  }
+}
+
+/// The shape between two layers.
+enum FeatureShape: Equatable {
+  case features(Int)
+  case image(ImageShape)
+
+  init(_ input: InputDescription) {
+    if let image = input.image { self = .image(image) } else { self = .features(input.features) }
+  }
+
+  var count: Int {
+    switch self {
+    case .features(let n): return n
+    case .image(let s): return s.featureCount
+    }
+  }
+
+  var phrase: String {
+    switch self {
+    case .features(let n): return "\(n) features"
+    case .image(let s): return "a \(s.channels)×\(s.height)×\(s.width) image"
+    }
+  }
+}
+
+/// Builds one layer after another, tracking the shape between them.
+struct ModelBuilder {
+  let source: String
+  var shape: FeatureShape
+
+  mutating func build(_ d: LayerDescription, index: Int, using rng: inout SeededGenerator) throws -> Layer {
+    func fail(_ field: String?, _ message: String) -> ModelDescriptionError {
+      ModelDescriptionError(source: source, layer: index, type: d.type, field: field, message: message)
+    }
+    func required<T>(_ value: T?, _ field: String) throws -> T {
+      guard let value else { throw fail(field, "is missing") }
+      return value
+    }
+    func positive(_ value: Int?, _ field: String) throws -> Int {
+      let v = try required(value, field)
+      guard v > 0 else { throw fail(field, "must be positive, got \(v)") }
+      return v
+    }
+    func image() throws -> ImageShape {
+      guard case .image(let s) = shape else {
+        throw fail(nil, "expects an image input, gets \(shape.phrase) (give the model an image input, or drop the flatten before)")
+      }
+      return s
+    }
+    let n = shape.count
+    let initialization = d.initialization ?? .heUniform
+    let layer: Layer
+    switch d.type {
+    case .sparseLinear:
+      let units = try positive(d.units, "units")
+      let topology = try required(d.topology, "topology")
+      let pattern = try Self.pattern(topology, inputs: n, outputs: units, fail: fail, using: &rng)
+      layer = SparseLinear(pattern: pattern, initialization: initialization, using: &rng)
+      shape = .features(units)
+    case .linear:
+      let units = try positive(d.units, "units")
+      layer = Linear(inputSize: n, outputSize: units, initialization: initialization, using: &rng)
+      shape = .features(units)
+    case .activation:
+      layer = try required(d.activation, "activation").makeLayer(size: n)
+    case .dropout:
+      let rate = try required(d.rate, "rate")
+      guard (0..<1).contains(rate) else { throw fail("rate", "must be in [0, 1), got \(rate)") }
+      layer = Dropout(size: n, rate: rate, seed: rng.next())
+    case .conv2d:
+      let input = try image()
+      let filters = try positive(d.filters, "filters")
+      let kernel = try positive(d.kernel, "kernel")
+      let stride = try positive(d.stride ?? 1, "stride")
+      let conv = Conv2D(
+        input: input, outputChannels: filters, kernelSize: kernel, stride: stride, padding: d.padding ?? .same,
+        initialization: initialization, using: &rng)
+      guard conv.outputShape.featureCount > 0 else { throw fail("kernel", "\(kernel) leaves no output pixels of \(input)") }
+      layer = conv
+      shape = .image(conv.outputShape)
+    case .maxPool2d, .avgPool2d, .l2Pool2d:
+      let input = try image()
+      let size = try positive(d.size ?? 2, "size")
+      let stride = try positive(d.stride ?? size, "stride")
+      guard size <= input.height && size <= input.width || d.padding == .same else {
+        throw fail("size", "\(size) is larger than the \(input.height)×\(input.width) input")
+      }
+      let pool: PoolingLayer
+      switch d.type {
+      case .maxPool2d: pool = MaxPool2D(input: input, size: size, stride: stride, padding: d.padding ?? .valid)
+      case .avgPool2d: pool = AvgPool2D(input: input, size: size, stride: stride, padding: d.padding ?? .valid)
+      default: pool = L2Pool2D(input: input, size: size, stride: stride, padding: d.padding ?? .valid)
+      }
+      layer = pool
+      shape = .image(pool.outputShape)
+    case .flatten:
+      layer = Flatten(shape: try image())
+      shape = .features(n)
+    case .locallyConnected2d:
+      let input = try image()
+      let windows: LocalWindows
+      do {
+        windows = try LocalWindows(
+          input: input, outputChannels: try positive(d.filters, "filters"), kernelSize: try positive(d.kernel, "kernel"),
+          stride: try positive(d.stride ?? 1, "stride"), padding: d.paddingPixels ?? 0)
+      } catch let error as TopologyError {
+        throw fail(nil, "\(error)")
+      }
+      let density = d.density ?? 1
+      guard density > 0 && density <= 1 else { throw fail("density", "must be in (0, 1], got \(density)") }
+      layer = LocallyConnected2D.make(windows: windows, density: density, initialization: initialization, using: &rng)
+      shape = .image(windows.output)
+    case .rnn, .lstm, .gru:
+      let units = try positive(d.units, "units")
+      let steps = try positive(d.steps, "steps")
+      guard n % steps == 0 else {
+        throw fail("steps", "\(steps) does not divide the \(n) input features into equal steps")
+      }
+      let perStep = n / steps
+      let cell: RecurrentCell
+      switch d.type {
+      case .rnn: cell = RNNCell(inputSize: perStep, hiddenSize: units, using: &rng)
+      case .lstm: cell = LSTMCell(inputSize: perStep, hiddenSize: units, using: &rng)
+      default: cell = GRUCell(inputSize: perStep, hiddenSize: units, using: &rng)
+      }
+      let returnsSequence = d.returnSequence ?? false
+      layer = Recurrent(cell: cell, steps: steps, returnsSequence: returnsSequence)
+      shape = .features(layer.outputSize)
+    }
+    return layer
+  }
+
+  /// The starting pattern of a sparse `inputs → outputs` layer.
+  static func pattern(
+    _ topology: TopologyDescription, inputs n: Int, outputs m: Int,
+    fail: (String?, String) -> ModelDescriptionError, using rng: inout SeededGenerator
+  ) throws -> SparsityPattern {
+    func epsilon() throws -> Double {
+      guard let eps = topology.epsilon else { throw fail("topology.epsilon", "is missing") }
+      guard eps > 0 else { throw fail("topology.epsilon", "must be positive, got \(eps)") }
+      return eps
+    }
+    switch topology.kind {
+    case .er:
+      if let density = topology.density {
+        guard density > 0 && density <= 1 else { throw fail("topology.density", "must be in (0, 1], got \(density)") }
+        return ErdosRenyiTopology.pattern(inputSize: n, outputSize: m, density: density, using: &rng)
+      }
+      let eps = try epsilon()
+      guard ErdosRenyiTopology.density(epsilon: eps, inputSize: n, outputSize: m) <= 1 else {
+        throw fail("topology.epsilon", "\(eps) asks for more connections than a dense \(n)→\(m) layer has: use a linear layer")
+      }
+      return ErdosRenyiTopology.pattern(inputSize: n, outputSize: m, epsilon: eps, using: &rng)
+    case .smallWorld:
+      return SmallWorldTopology.pattern(
+        inputSize: n, outputSize: m, epsilon: try epsilon(), rewiringProbability: topology.beta ?? 0.1, using: &rng)
+    case .scaleFree:
+      let gamma = topology.exponent ?? 2.5
+      guard gamma > 2 else { throw fail("topology.exponent", "must exceed 2, got \(gamma)") }
+      return ScaleFreeTopology.pattern(
+        inputSize: n, outputSize: m, epsilon: try epsilon(), exponent: gamma, side: .both, using: &rng)
+    case .file:
+      guard let path = topology.path else { throw fail("topology.path", "is missing") }
+      let contents = try MatrixMarket.read(contentsOf: URL(fileURLWithPath: path))
+      guard contents.pattern.rows == m && contents.pattern.columns == n else {
+        throw fail(
+          "topology.path",
+          "\(path) holds a \(contents.pattern.rows)×\(contents.pattern.columns) pattern; this layer needs \(m)×\(n) (outputs × inputs)")
+      }
+      return contents.pattern
+    }
+  }
+}
