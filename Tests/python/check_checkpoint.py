@@ -69,17 +69,20 @@ def main():
         tensors = load_file(checkpoint)
         with safe_open(checkpoint, framework="numpy") as f:
             metadata = f.metadata()
-        layers = json.loads(metadata["layers"])
-        first = layers[0]
-        check("first layer is sparse", first["type"] == "sparse_linear", first)
+        description = json.loads(metadata["model"])
+        matrices = json.loads(metadata["sparse_matrices"])
+        check("the description names the layers", description["format"] == "sprig-model" and description["layers"][0]["type"] == "sparse_linear", description["layers"][:1])
+        first = matrices[0]
+        check("first layer is sparse", first["prefix"] == "layers.0" and first["layer"] == 0, first)
         w = scipy.sparse.csr_matrix(
             (tensors["layers.0.weight"], tensors["layers.0.col_idx"], tensors["layers.0.row_ptr"]),
-            shape=(first["outputs"], first["inputs"]))
+            shape=(first["rows"], first["columns"]))
         check("CSR arrays are canonical", w.has_canonical_format)
         check("connections match metadata shape", w.nnz == tensors["layers.0.weight"].size and w.nnz < w.shape[0] * w.shape[1] / 2)
+        check("the shape is the description's", first["rows"] == description["layers"][0]["units"] and first["columns"] == description["input"]["features"])
         b = tensors["layers.0.bias"]
 
-        x = rng.standard_normal((5, first["inputs"])).astype(np.float32)
+        x = rng.standard_normal((5, first["columns"])).astype(np.float32)
         x_path = os.path.join(tmp, "x.csv")
         y_path = os.path.join(tmp, "y.csv")
         np.savetxt(x_path, x, delimiter=",", fmt="%.9g")
@@ -89,7 +92,7 @@ def main():
         err = np.max(np.abs(y_sprig - y_scipy))
         check("first layer forward matches scipy", err < 1e-4, f"max abs error {err}")
 
-        dense_bytes = sum(l["inputs"] * l["outputs"] * 4 for l in layers if l["type"] in ("sparse_linear", "linear"))
+        dense_bytes = sum(m["rows"] * m["columns"] * 4 for m in matrices)
         size = os.path.getsize(checkpoint)
         check("checkpoint is smaller than the dense weights", size < dense_bytes, f"{size} vs {dense_bytes}")
 

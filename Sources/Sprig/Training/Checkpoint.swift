@@ -2,7 +2,8 @@
 // file — sparse layers as their CSR arrays, never densified.
 import Foundation
 
-/// One layer's description in a checkpoint's metadata (`"layers"`, a JSON array).
+/// One layer of a `sprig-checkpoint-1` file's metadata (`"layers"`, a JSON
+/// array): the MLP format before ``ModelDescription``, still read.
 public struct LayerSpec: Codable, Equatable, Sendable {
   /// `sparse_linear`, `linear`, `activation` or `dropout`.
   public var type: String
@@ -14,21 +15,43 @@ public struct LayerSpec: Codable, Equatable, Sendable {
   public var rate: Float?
 }
 
+/// A sparse matrix of a checkpoint, for readers that do not know the layer
+/// types: its tensors' prefix and its shape (metadata `sparse_matrices`).
+public struct SparseMatrixEntry: Codable, Equatable, Sendable {
+  /// `layers.<i>` for a sparse layer, `layers.<i>.sparse.<j>` for the `j`-th
+  /// sparse matrix held inside layer `i`; the tensors are `PREFIX.row_ptr`,
+  /// `PREFIX.col_idx`, `PREFIX.weight` and `PREFIX.bias`.
+  public var prefix: String
+  /// The layer that holds it.
+  public var layer: Int
+  public var rows: Int
+  public var columns: Int
+}
+
 /// A trained model as a file: `model.safetensors`.
 ///
 /// Layout (every name prefixed `layers.<i>.` for layer `i`):
-/// - sparse layers: `row_ptr` (I32, rows+1), `col_idx` (I32, nnz),
+/// - sparse matrices: `row_ptr` (I32, rows+1), `col_idx` (I32, nnz),
 ///   `weight` (F32, nnz, CSR order), `bias` (F32, rows) — in Python,
-///   `scipy.sparse.csr_matrix((weight, col_idx, row_ptr), shape=(outputs, inputs))`;
-/// - dense layers: `weight` (F32, outputs × inputs), `bias`;
-/// - activations with parameters: those parameters by name (`slope`, …);
+///   `scipy.sparse.csr_matrix((weight, col_idx, row_ptr), shape=(rows, columns))`
+///   with the shape from the metadata `sparse_matrices`; a sparse layer's
+///   are `layers.<i>.*`, those held inside another layer (``HasSparseLayers``)
+///   `layers.<i>.sparse.<j>.*`;
+/// - every other parameter by its name: dense weights as `outputs × inputs`
+///   (`filters × C·k·k` for a convolution), the rest flat;
 /// - `input.mean`, `input.std` when inputs were standardised.
-/// Metadata: `format` (`sprig-checkpoint-1`), `sprig_version`, `layers`
-/// (JSON array of ``LayerSpec``), and free-form run facts (`dataset`,
-/// `epoch`, `test_accuracy`, `options`, …). Activations are feature-major
-/// inside Sprig, so a layer computes `y = W·x + b` for each sample `x`.
+/// Metadata: `format` (`sprig-checkpoint-2`), `sprig_version`, `model`
+/// (the ``ModelDescription`` JSON), `sparse_matrices` (JSON array of
+/// ``SparseMatrixEntry``), and free-form run facts (`dataset`, `epoch`,
+/// `test_accuracy`, `options`, …). Activations are feature-major inside
+/// Sprig, so a layer computes `y = W·x + b` for each sample `x`.
+///
+/// Files of the first format (`sprig-checkpoint-1`, MLPs only, written
+/// before model descriptions) are still read.
 public struct Checkpoint {
-  public static let format = "sprig-checkpoint-1"
+  public static let format = "sprig-checkpoint-2"
+  /// The format of MLP checkpoints written before model descriptions.
+  public static let legacyFormat = "sprig-checkpoint-1"
   public var model: Sequential
   /// The per-feature standardisation applied to inputs, if any.
   public var scaling: FeatureScaling?
@@ -41,38 +64,49 @@ public struct Checkpoint {
     self.info = info
   }
 
-  /// The spec of each layer of `model`.
-  public static func specs(of model: Sequential) -> [LayerSpec] {
-    model.layers.map { layer in
-      switch layer {
-      case is SparseLinear: return LayerSpec(type: "sparse_linear", inputs: layer.inputSize, outputs: layer.outputSize)
-      case is Linear: return LayerSpec(type: "linear", inputs: layer.inputSize, outputs: layer.outputSize)
-      case let d as Dropout: return LayerSpec(type: "dropout", inputs: d.inputSize, outputs: d.outputSize, rate: d.rate)
-      default:
-        let kind = ActivationKind.allCases.first {
-          ObjectIdentifier(type(of: $0.makeLayer(size: 1))) == ObjectIdentifier(type(of: layer))
-        }
-        precondition(kind != nil, "Checkpoint: cannot describe \(layer.name)")
-        return LayerSpec(type: "activation", inputs: layer.inputSize, outputs: layer.outputSize, activation: kind)
+  /// The sparse matrices of `model`, with their tensors' prefixes.
+  static func sparseMatrices(of model: Sequential) -> [(entry: SparseMatrixEntry, layer: SparseLinear)] {
+    model.layers.enumerated().flatMap { i, layer -> [(entry: SparseMatrixEntry, layer: SparseLinear)] in
+      if let sparse = layer as? SparseLinear {
+        return [(SparseMatrixEntry(prefix: "layers.\(i)", layer: i, rows: sparse.outputSize, columns: sparse.inputSize), sparse)]
       }
+      let held = (layer as? HasSparseLayers)?.sparseLayers ?? []
+      return held.enumerated().map { j, sparse in
+        (SparseMatrixEntry(prefix: "layers.\(i).sparse.\(j)", layer: i, rows: sparse.outputSize, columns: sparse.inputSize), sparse)
+      }
+    }
+  }
+
+  /// The parameters of `layer` that are not those of a sparse matrix it holds.
+  static func denseParameters(of layer: Layer) -> [Parameter] {
+    let held = Set(((layer as? HasSparseLayers)?.sparseLayers ?? []).flatMap(\.parameters).map(ObjectIdentifier.init))
+    return layer.parameters.filter { !held.contains(ObjectIdentifier($0)) }
+  }
+
+  /// The shape a dense parameter is stored with.
+  static func shape(of p: Parameter, in layer: Layer) -> [Int] {
+    guard p.name == "weight" else { return [p.count] }
+    switch layer {
+    case is Linear: return [layer.outputSize, layer.inputSize]
+    case let conv as Conv2D: return [conv.outputChannels, conv.filterSize]
+    default: return [p.count]
     }
   }
 
   /// The checkpoint as a safetensors file.
   public func file() throws -> SafeTensorsFile {
     var tensors: [String: Tensor] = [:]
-    for (i, layer) in model.layers.enumerated() {
-      let prefix = "layers.\(i)."
-      if let s = layer as? SparseLinear {
-        tensors[prefix + "row_ptr"] = Tensor(shape: [s.pattern.rowPointers.count], data: .int32(s.pattern.rowPointers))
-        tensors[prefix + "col_idx"] = Tensor(shape: [s.connectionCount], data: .int32(s.pattern.columnIndices))
-        tensors[prefix + "weight"] = Tensor(shape: [s.connectionCount], data: .float32(s.weight.value))
-        tensors[prefix + "bias"] = Tensor(shape: [s.outputSize], data: .float32(s.bias.value))
-        continue
-      }
-      for p in layer.parameters {
-        let shape = layer is Linear && p.name == "weight" ? [layer.outputSize, layer.inputSize] : [p.count]
-        tensors[prefix + p.name] = Tensor(shape: shape, data: .float32(p.value))
+    let sparse = Self.sparseMatrices(of: model)
+    for (entry, s) in sparse {
+      let prefix = entry.prefix + "."
+      tensors[prefix + "row_ptr"] = Tensor(shape: [s.pattern.rowPointers.count], data: .int32(s.pattern.rowPointers))
+      tensors[prefix + "col_idx"] = Tensor(shape: [s.connectionCount], data: .int32(s.pattern.columnIndices))
+      tensors[prefix + "weight"] = Tensor(shape: [s.connectionCount], data: .float32(s.weight.value))
+      tensors[prefix + "bias"] = Tensor(shape: [s.outputSize], data: .float32(s.bias.value))
+    }
+    for (i, layer) in model.layers.enumerated() where !(layer is SparseLinear) {
+      for p in Self.denseParameters(of: layer) {
+        tensors["layers.\(i).\(p.name)"] = Tensor(shape: Self.shape(of: p, in: layer), data: .float32(p.value))
       }
     }
     if let scaling {
@@ -83,8 +117,9 @@ public struct Checkpoint {
     metadata["format"] = Self.format
     metadata["sprig_version"] = Sprig.version
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]  // same model, same bytes
-    metadata["layers"] = String(decoding: try encoder.encode(Self.specs(of: model)), as: UTF8.self)
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]  // same model, same bytes
+    metadata["model"] = String(decoding: try encoder.encode(model.description), as: UTF8.self)
+    metadata["sparse_matrices"] = String(decoding: try encoder.encode(sparse.map(\.entry)), as: UTF8.self)
     return SafeTensorsFile(tensors: tensors, metadata: metadata)
   }
 
@@ -98,10 +133,77 @@ public struct Checkpoint {
 
   /// Reads a checkpoint from an already parsed `file` (`path` names it in errors).
   init(file: SafeTensorsFile, path: String) throws {
-    guard file.metadata["format"] == Self.format, let layersJSON = file.metadata["layers"],
+    let model: Sequential
+    switch file.metadata["format"] {
+    case Self.format?: model = try Self.model(from: file, path: path)
+    case Self.legacyFormat?: model = try Self.legacyModel(from: file, path: path)
+    case let other:
+      throw SafeTensorsError.badHeader(
+        path: path,
+        reason: "no Sprig model in its metadata (format \(other ?? "missing"); Sprig writes \(Self.format) and reads \(Self.legacyFormat) too)")
+    }
+    var scaling: FeatureScaling?
+    if file.tensors["input.mean"] != nil {
+      scaling = FeatureScaling(mean: try file.floats("input.mean", path: path), std: try file.floats("input.std", path: path))
+    }
+    var info = file.metadata
+    for key in ["format", "sprig_version", "layers", "model", "sparse_matrices"] { info.removeValue(forKey: key) }
+    self.init(model: model, scaling: scaling, info: info)
+  }
+
+  /// A `sprig-checkpoint-2` model: built from its description, then every
+  /// pattern and parameter replaced by the file's.
+  static func model(from file: SafeTensorsFile, path: String) throws -> Sequential {
+    guard let json = file.metadata["model"] else {
+      throw SafeTensorsError.badHeader(path: path, reason: "its metadata has no \"model\" description")
+    }
+    let description = try ModelDescription(json: Data(json.utf8), source: "\(path) (metadata \"model\")")
+    // The patterns come from the file: build sparse layers at ER whatever
+    // their topology, so that no pattern file need still exist.
+    var buildable = description
+    for k in buildable.layers.indices where buildable.layers[k].type == .sparseLinear {
+      buildable.layers[k].topology = TopologyDescription(kind: .er, density: 1e-9)
+    }
+    let model = try Sequential(description: buildable, seed: 0, source: "\(path) (metadata \"model\")")
+    model.setDescription(description)
+    for (entry, sparse) in sparseMatrices(of: model) {
+      let prefix = entry.prefix + "."
+      let pattern: SparsityPattern
+      do {
+        pattern = try SparsityPattern(
+          rows: entry.rows, columns: entry.columns, rowPointers: try file.int32s(prefix + "row_ptr", path: path),
+          columnIndices: try file.int32s(prefix + "col_idx", path: path))
+      } catch let error as SparseError {
+        throw SafeTensorsError.badHeader(path: path, reason: "\(entry.prefix): \(error)")
+      }
+      let weights = try file.floats(prefix + "weight", path: path)
+      guard weights.count == pattern.nonzeroCount else {
+        throw SafeTensorsError.badHeader(
+          path: path, reason: "\(prefix)weight has \(weights.count) values for \(pattern.nonzeroCount) connections")
+      }
+      sparse.replacePattern(pattern, weights: weights, source: [Int32](repeating: -1, count: pattern.nonzeroCount))
+      try load(sparse.bias, from: file, name: prefix + "bias", path: path)
+    }
+    for (i, layer) in model.layers.enumerated() where !(layer is SparseLinear) {
+      for p in denseParameters(of: layer) { try load(p, from: file, name: "layers.\(i).\(p.name)", path: path) }
+    }
+    return model
+  }
+
+  private static func load(_ p: Parameter, from file: SafeTensorsFile, name: String, path: String) throws {
+    let values = try file.floats(name, path: path)
+    guard values.count == p.count else {
+      throw SafeTensorsError.badHeader(path: path, reason: "\(name) has \(values.count) values, the model's description needs \(p.count)")
+    }
+    p.value = values
+  }
+
+  /// A `sprig-checkpoint-1` MLP (its `layers` list of ``LayerSpec``).
+  static func legacyModel(from file: SafeTensorsFile, path: String) throws -> Sequential {
+    guard let layersJSON = file.metadata["layers"],
       let specs = try? JSONDecoder().decode([LayerSpec].self, from: Data(layersJSON.utf8)), !specs.isEmpty
     else {
-      throw SafeTensorsError.badHeader(path: path, reason: "no Sprig model description in its metadata (format \(file.metadata["format"] ?? "missing"))")
+      throw SafeTensorsError.badHeader(path: path, reason: "a \(legacyFormat) file without a readable \"layers\" list")
     }
     var layers: [Layer] = []
     for (i, spec) in specs.enumerated() {
@@ -147,12 +249,6 @@ public struct Checkpoint {
     for (a, b) in zip(layers, layers.dropFirst()) where a.outputSize != b.inputSize {
       throw SafeTensorsError.badHeader(path: path, reason: "\(a.name) outputs \(a.outputSize) but \(b.name) takes \(b.inputSize)")
     }
-    var scaling: FeatureScaling?
-    if file.tensors["input.mean"] != nil {
-      scaling = FeatureScaling(mean: try file.floats("input.mean", path: path), std: try file.floats("input.std", path: path))
-    }
-    var info = file.metadata
-    for key in ["format", "sprig_version", "layers"] { info.removeValue(forKey: key) }
-    self.init(model: Sequential(layers), scaling: scaling, info: info)
+    return Sequential(layers)
   }
 }

@@ -9,10 +9,11 @@ import Foundation
 /// Random streams need no saving: ``Trainer`` derives each epoch's shuffle,
 /// dropout, augmentation and evolution streams from the seed and the epoch
 /// number. The file is a checkpoint (same layout, readable by
-/// ``Checkpoint``) plus `state.<layer>.<parameter>.<k>` tensors and the
+/// ``Checkpoint``) plus `state.<layer>.<parameter>.<k>` tensors (the
+/// parameter by its index in the layer's `parameters`) and the
 /// metadata keys `resume_format`, `optimizer_steps` and `history`.
 public struct ResumeState {
-  public static let format = "sprig-resume-1"
+  public static let format = "sprig-resume-2"
   public var model: Sequential
   public var optimizerSteps: Int
   public var history: [EpochMetrics]
@@ -27,9 +28,9 @@ public struct ResumeState {
   public func write(to url: URL) throws {
     var file = try Checkpoint(model: model, scaling: nil).file()
     for (i, layer) in model.layers.enumerated() {
-      for p in layer.parameters {
+      for (j, p) in layer.parameters.enumerated() {
         for (k, state) in p.optimizerState.enumerated() {
-          file.tensors["state.\(i).\(p.name).\(k)"] = Tensor(shape: [state.count], data: .float32(state))
+          file.tensors["state.\(i).\(j).\(k)"] = Tensor(shape: [state.count], data: .float32(state))
         }
       }
     }
@@ -51,11 +52,11 @@ public struct ResumeState {
     }
     let model = try Checkpoint(file: file, path: path).model
     for (i, layer) in model.layers.enumerated() {
-      for p in layer.parameters {
+      for (j, p) in layer.parameters.enumerated() {
         var states: [[Float]] = []
-        while let state = file.tensors["state.\(i).\(p.name).\(states.count)"] {
+        while let state = file.tensors["state.\(i).\(j).\(states.count)"] {
           guard let values = state.data.floats, values.count == p.count else {
-            throw SafeTensorsError.badHeader(path: path, reason: "state.\(i).\(p.name).\(states.count) does not match its parameter's \(p.count) values")
+            throw SafeTensorsError.badHeader(path: path, reason: "state.\(i).\(j).\(states.count) does not match its parameter's \(p.count) values")
           }
           states.append(values)
         }

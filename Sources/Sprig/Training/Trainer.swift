@@ -82,16 +82,17 @@ public final class Trainer {
   ///   describes a different architecture.
   public func resume(from url: URL) throws {
     let state = try ResumeState(contentsOf: url)
-    guard Checkpoint.specs(of: state.model) == Checkpoint.specs(of: model) else {
+    let (saved, mine) = (state.model.description, model.description)
+    guard saved.input == mine.input, saved.layers == mine.layers else {
       throw TrainingError.shapeMismatch(
         "\(url.path) holds a different architecture (\(state.model.layers.map(\.name).joined(separator: ", "))) than this model (\(model.layers.map(\.name).joined(separator: ", "))). Resume with the options the run was started with, or start a new run.")
     }
+    for (layer, savedLayer) in zip(model.sparseLayers, state.model.sparseLayers) {
+      layer.replacePattern(
+        savedLayer.pattern, weights: savedLayer.weight.value,
+        source: [Int32](repeating: -1, count: savedLayer.connectionCount))
+    }
     for (mine, saved) in zip(model.layers, state.model.layers) {
-      if let layer = mine as? SparseLinear, let savedLayer = saved as? SparseLinear {
-        layer.replacePattern(
-          savedLayer.pattern, weights: savedLayer.weight.value,
-          source: [Int32](repeating: -1, count: savedLayer.connectionCount))
-      }
       for (p, q) in zip(mine.parameters, saved.parameters) {
         p.value = q.value
         p.optimizerState = q.optimizerState

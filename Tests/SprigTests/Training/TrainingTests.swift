@@ -185,9 +185,9 @@ final class CheckpointDeterminismTests: XCTestCase {
 
   /// Key order of an encoded struct is not stable across processes; sorted
   /// keys are what makes two runs write the same bytes.
-  func testLayerListIsEncodedWithSortedKeys() throws {
-    let layers = try Checkpoint(model: smallModel(seed: 3), scaling: nil).file().metadata["layers"]!
-    XCTAssertTrue(layers.hasPrefix(#"[{"inputs":20,"outputs":32,"type":"sparse_linear"}"#), layers)
-    XCTAssertTrue(layers.contains(#"{"activation":"relu","inputs":32,"outputs":32,"type":"activation"}"#), layers)
+  func testModelDescriptionIsEncodedWithSortedKeys() throws {
+    let model = try Checkpoint(model: smallModel(seed: 3), scaling: nil).file().metadata["model"]!
+    XCTAssertTrue(model.hasPrefix(#"{"format":"sprig-model","input":{"features":20},"layers":[{"topology":"#), model)
+    XCTAssertTrue(model.contains(#"{"activation":"relu","type":"activation"}"#), model)
   }
 }
