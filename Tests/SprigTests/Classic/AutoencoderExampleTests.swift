@@ -1,5 +1,6 @@
 import XCTest
 @testable import Sprig
+@testable import SprigCLI
 
 final class AutoencoderExampleTests: XCTestCase {
   func testAutoencoderExampleImageGridHasOneTilePerImageAndGreyPixels() {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Sprig
+@testable import SprigCLI
 
 final class ConvolutionExampleTests: XCTestCase {
   func testConvExampleSparseHeadHasOverTwentyTimesFewerWeights() {

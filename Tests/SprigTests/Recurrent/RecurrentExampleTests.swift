@@ -1,5 +1,6 @@
 import XCTest
 @testable import Sprig
+@testable import SprigCLI
 
 final class RecurrentExampleTests: XCTestCase {
   func testRecurrentExampleReadsTwentyEightRowsOfTwentyEightPixels() {

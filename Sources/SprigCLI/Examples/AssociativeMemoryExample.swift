@@ -1,4 +1,5 @@
 // AssociativeMemoryExample: Hopfield and Hamming recall of MNIST digit prototypes under increasing noise.
+import Sprig
 
 /// Stores binarised MNIST digit prototypes in a ``HopfieldNetwork`` or a
 /// ``HammingNetwork`` and measures recall from noisy copies; runnable as

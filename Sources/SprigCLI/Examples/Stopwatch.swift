@@ -1,4 +1,5 @@
 // Stopwatch: monotonic seconds for the examples' timings.
+import Sprig
 import Dispatch
 
 /// Monotonic wall-clock time in seconds (not affected by clock changes).

@@ -1,4 +1,5 @@
 // AutoencoderExample: an autoencoder on MNIST and its reconstructions as an SVG image grid.
+import Sprig
 
 /// Trains an autoencoder on MNIST-like images (pixels in [0, 1]) and draws
 /// test images above their reconstructions; runnable as

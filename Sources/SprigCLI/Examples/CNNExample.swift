@@ -1,4 +1,5 @@
 // CNNExample: a small convolutional network on Fashion-MNIST, with a dense or an evolving sparse head.
+import Sprig
 
 /// A CNN image classifier, runnable as `sprig example cnn` (dense head) and
 /// `sprig example cnn-sparse-head` (SET head):
@@ -12,8 +13,9 @@
 /// ``Trainer``; the small output layer stays dense (as in the SET
 /// reference code). Trained with Adam, batch 128, on standardised pixels.
 ///
-/// No checkpoints are written (``Trainer`` gets `run: nil`):
-/// `Checkpoint` stores MLP layer types only.
+/// No checkpoints are written (``Trainer`` gets `run: nil`): this is the
+/// quick comparison; `sprig train --model cnn` trains the same network as a
+/// run with checkpoints, resume, evaluate and analyse.
 public enum CNNExample {
   /// The fully connected head of the CNN.
   public enum Head: Equatable, Sendable {

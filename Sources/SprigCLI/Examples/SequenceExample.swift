@@ -1,4 +1,5 @@
 // SequenceExample: an LSTM or GRU reading MNIST images row by row.
+import Sprig
 
 /// A recurrent classifier of images read one pixel row per time step
 /// (28 steps of 28 pixels for MNIST), runnable as `sprig example lstm` and

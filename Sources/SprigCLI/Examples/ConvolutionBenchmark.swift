@@ -1,4 +1,5 @@
 // ConvolutionBenchmark: Conv2D forward + backward throughput next to the machine's sgemm, measured in the same run.
+import Sprig
 
 /// Measures Conv2D throughput against plain sgemm; runnable as
 /// `sprig example conv-bench` (use a release build).

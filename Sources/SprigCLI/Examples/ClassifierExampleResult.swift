@@ -1,4 +1,5 @@
 // ClassifierExampleResult: what an example classifier training reports.
+import Sprig
 
 /// The outcome of one of the runnable example trainings (CNN, LSTM, GRU).
 public struct ClassifierExampleResult: Sendable {
