@@ -26,7 +26,7 @@ struct Analyze: ParsableCommand {
     let report = try TopologyReport.write(input, to: URL(fileURLWithPath: output), resamples: resamples, seed: seed)
     for l in report.layers {
       print(
-        "layer \(l.layer) \(l.inputs)→\(l.outputs): in-degrees α \(TopologyReport.show(l.inDegrees.alpha)) "
+        "\(l.title) \(l.inputs)→\(l.outputs): in-degrees α \(TopologyReport.show(l.inDegrees.alpha)) "
           + "(x_min \(l.inDegrees.xMin.map(String.init) ?? "–"), p \(TopologyReport.show(l.inDegrees.bootstrapPValue))) "
           + "\(l.inDegrees.verdict); out-degrees α \(TopologyReport.show(l.outDegrees.alpha)) "
           + "(x_min \(l.outDegrees.xMin.map(String.init) ?? "–"), p \(TopologyReport.show(l.outDegrees.bootstrapPValue))) "

@@ -46,6 +46,9 @@ struct DataOptions: ParsableArguments {
     }
   }
 
+  /// Whether the data comes from IDX paths rather than a named dataset.
+  var readsFiles: Bool { trainImages != nil }
+
   /// Loads the chosen data (`fallback` when neither a dataset nor paths are given).
   func load(fallback: DatasetName) throws -> DatasetSplit {
     var split: DatasetSplit

@@ -5,7 +5,7 @@ import Sprig
 
 struct Evaluate: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Print a checkpoint's test accuracy (the dataset it was trained on, unless told otherwise).")
+    abstract: "Print a checkpoint's test accuracy, or a reconstruction model's test loss (on the dataset it was trained on, unless told otherwise).")
 
   @Argument(help: "A model.safetensors written by `sprig train` (or its run folder).")
   var checkpoint: String
@@ -26,11 +26,18 @@ struct Evaluate: ParsableCommand {
     guard split.test.featureCount == loaded.model.inputSize else {
       throw ValidationError("The checkpoint's model takes \(loaded.model.inputSize) inputs; the data has \(split.test.featureCount) features.")
     }
-    let result = Trainer.evaluate(loaded.model, on: split.test)
-    if json {
+    let objective = try TrainingObjective(description: loaded.model.description)
+    let batch = loaded.model.description.training?.evaluationBatchSize ?? 1000
+    let result = Trainer.evaluate(loaded.model, on: split.test, batchSize: batch, objective: objective)
+    switch (objective, json) {
+    case (.classification, true):
       print("{\"test_accuracy\": \(result.accuracy), \"test_loss\": \(result.loss), \"samples\": \(split.test.count)}")
-    } else {
+    case (.classification, false):
       print(String(format: "test accuracy %.2f%% (loss %.4f) on %d samples", result.accuracy * 100, result.loss, split.test.count))
+    case (.reconstruction(let loss), true):
+      print("{\"test_loss\": \(result.loss), \"loss\": \"\(loss.rawValue)\", \"samples\": \(split.test.count)}")
+    case (.reconstruction(let loss), false):
+      print("test reconstruction loss (\(loss.rawValue)) " + String(format: "%.5f on %d samples", result.loss, split.test.count))
     }
   }
 }

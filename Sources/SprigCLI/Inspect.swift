@@ -5,7 +5,7 @@ import Sprig
 
 struct Inspect: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Describe a checkpoint's layers; optionally run one layer on inputs from a CSV file.")
+    abstract: "List a checkpoint's layers (type, shape, parameters, each sparse matrix's connections and density); optionally run one layer on inputs from a CSV file.")
 
   @Argument(help: "A model.safetensors (or its run folder).")
   var checkpoint: String
@@ -27,14 +27,17 @@ struct Inspect: ParsableCommand {
     let loaded = try Checkpoint(contentsOf: Self.checkpointURL(checkpoint))
     let model = loaded.model
     guard let input else {
+      let description = model.description
       for (i, l) in model.layers.enumerated() {
-        var line = "\(i)  \(l.name)"
-        if let s = l as? SparseLinear {
-          line += String(format: "  %d connections (density %.4f)", s.connectionCount, s.pattern.density)
-        } else if l.parameterCount > 0 {
-          line += "  \(l.parameterCount) parameters"
-        }
+        var line = "\(i)  \(l.name)  [\(i < description.layers.count ? description.layers[i].type.rawValue : "?")]  \(l.inputSize) → \(l.outputSize)"
+        if l.parameterCount > 0 { line += "  \(l.parameterCount) parameters" }
         print(line)
+        for (j, m) in ((l as? HasSparseLayers)?.sparseLayers ?? []).enumerated() {
+          let which = l is SparseLinear ? "weights" : "sparse matrix \(j)"
+          print(
+            "     \(which) \(m.outputSize)×\(m.inputSize): \(m.connectionCount) connections"
+              + String(format: " (density %.4f)", m.pattern.density))
+        }
       }
       print("connections \(model.connectionCount), parameters \(model.parameterCount)")
       for key in loaded.info.keys.sorted() { print("\(key): \(loaded.info[key]!)") }

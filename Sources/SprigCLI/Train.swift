@@ -11,9 +11,12 @@ enum Preset: String, ExpressibleByArgument, CaseIterable {
 
 struct Train: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Train a sparse (SET) or dense MLP classifier.",
+    abstract: "Train any model: a named one (--model cnn), a description file (--model PATH.json), or the MLP the flags describe.",
     discussion: """
-      Defaults: Fashion-MNIST, three hidden layers of 1000 ReLU units, Erdős–Rényi at ε=20, SET with ζ=0.3 \
+      Models: \(ModelName.allCases.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: "; ")). \
+      --print-model prints the description a name and the options resolve to; edit it and pass it back as --model PATH.json. \
+      Training options given on the command line override the description's "training" block. \
+      Without --model: Fashion-MNIST, three hidden layers of 1000 ReLU units, Erdős–Rényi at ε=20, SET with ζ=0.3 \
       after every epoch, SGD momentum 0.9 with lr 0.2 (0.05 with --dense) cosine-annealed to zero, weight decay 5e-4, no dropout, \
       batch 128, 10 epochs, standardised inputs. \
       --preset set-paper switches to the SET paper's settings (lr 0.01, weight decay 2e-4, dropout 0.3, SReLU); \
@@ -22,50 +25,57 @@ struct Train: ParsableCommand {
 
   @OptionGroup var data: DataOptions
 
-  @Option(help: "Settings to start from: \(Preset.allCases.map(\.rawValue).joined(separator: ", ")).")
+  @Option(help: "The model: \(ModelName.allCases.map(\.rawValue).joined(separator: ", ")), or a model description PATH.json (default: the MLP of the MLP options).")
+  var model: String?
+  @Flag(help: "Print the model description (JSON, with its training settings) and exit without training.")
+  var printModel = false
+
+  @Option(help: "Settings to start from (MLPs): \(Preset.allCases.map(\.rawValue).joined(separator: ", ")).")
   var preset: Preset = .sprig
 
-  @Option(help: "Hidden layer sizes, comma-separated.")
-  var hidden: String = "1000,1000,1000"
-  @Option(help: "Hidden activation: \(ActivationKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+  @Option(help: "MLP: hidden layer sizes, comma-separated (default 1000,1000,1000).")
+  var hidden: String?
+  @Option(help: "MLP: hidden activation: \(ActivationKind.allCases.map(\.rawValue).joined(separator: ", ")).")
   var activation: ActivationKind?
-  @Option(help: "Sparsity ε (connections ≈ ε·(n_in + n_out) per layer).")
-  var epsilon: Double = 20
-  @Flag(help: "Train a dense MLP (no sparse layers, no evolution).")
+  @Option(help: "MLP: sparsity ε (connections ≈ ε·(n_in + n_out) per layer; default 20).")
+  var epsilon: Double?
+  @Flag(help: "MLP: train a dense MLP (no sparse layers, no evolution).")
   var dense = false
-  @Flag(help: "Keep the output layer dense, as the SET reference code does.")
+  @Flag(help: "MLP: keep the output layer dense, as the SET reference code does.")
   var denseOutput = false
+  @Option(help: "MLP: initial wiring: er, erk, local (first layer 5×5 windows, 16 maps), small-world, scale-free, file:PATH (.mtx for the first layer).")
+  var topology: String?
+  @Option(help: "MLP: dropout rate after each hidden activation.") var dropout: Float?
+
   @Option(help: "SET's ζ: fraction of weights of each sign rewired after each epoch (0: fixed topology).")
-  var zeta: Double = 0.3
-  @Option(help: "Initial wiring: er, erk, local (first layer 5×5 windows, 16 maps), small-world, scale-free, file:PATH (.mtx for the first layer).")
-  var topology: String = "er"
+  var zeta: Double?
   @Option(help: "Evolution: none, set, set-local, set-distance, rigl.")
-  var evolution: EvolutionKind = .set
+  var evolution: EvolutionKind?
   @Option(help: "ζ over the run: constant or cosine (annealed to 0, as RigL).")
-  var zetaSchedule: EvolutionSchedule.Decay = .constant
+  var zetaSchedule: EvolutionSchedule.Decay?
   @Option(help: "Rewire every N epochs (or steps, with --evolution-unit steps).")
-  var evolutionPeriod: Int = 1
+  var evolutionPeriod: Int?
   @Option(help: "What --evolution-period and --evolution-end count: epochs or steps.")
-  var evolutionUnit: EvolutionSchedule.Unit = .epochs
+  var evolutionUnit: EvolutionSchedule.Unit?
   @Option(help: "Stop evolving at this epoch (or step); a cosine ζ anneals to 0 there.")
   var evolutionEnd: Int?
   @Option(help: "Scale of regrown weights relative to the initialization (SET regrows small weights).")
   var regrowthScale: Float?
 
-  @Option(help: "Epochs.") var epochs: Int = 10
-  @Option(help: "Mini-batch size.") var batchSize: Int = 128
-  @Option(help: "Optimizer: sgd or adam.") var optimizer: OptimizerKind = .sgd
+  @Option(help: "Epochs (default 10).") var epochs: Int?
+  @Option(help: "Mini-batch size (default 128).") var batchSize: Int?
+  @Option(help: "Optimizer: sgd or adam.") var optimizer: OptimizerKind?
   @Option(help: "Learning rate.") var learningRate: Float?
   @Option(help: "SGD momentum.") var momentum: Float?
   @Flag(help: "Nesterov momentum.") var nesterov = false
   @Option(help: "L2 weight decay on weights.") var weightDecay: Float?
   @Option(help: "Learning-rate schedule: constant or cosine (annealed to zero).")
   var lrSchedule: LearningRateSchedule?
-  @Option(help: "Dropout rate after each hidden activation.") var dropout: Float?
-  @Option(help: "Input scaling: standardize (per feature, from the training split) or unit ([0,1]).")
-  var normalization: Normalization = .standardize
+  @Option(help: "Clip the gradients' global norm to this before each step.") var maxGradientNorm: Float?
+  @Option(help: "Input scaling: standardize (per feature, from the training split) or unit ([0,1]; the default for reconstruction models).")
+  var normalization: Normalization?
   @Option(help: "Record sparse layers' degrees every N epochs into degrees.jsonl (0: never), for `sprig analyze`.")
-  var recordDegrees: Int = 0
+  var recordDegrees: Int?
   @Option(help: "Random seed (topology, weights, shuffling, evolution).") var seed: UInt64 = 0
   @Option(help: "Threads for kernels and BLAS (default: $SPRIG_THREADS or all cores).") var threads: Int?
   @Option(name: .customLong("out"), help: "Run folder for metrics.jsonl and model.safetensors (default: a new folder under runs/).")
@@ -76,20 +86,43 @@ struct Train: ParsableCommand {
   var resume = false
   @Flag(help: "Print only the final line.") var quiet = false
 
+  /// The MLP options given, by flag name: they describe the MLP built when there is no --model.
+  var mlpFlagsGiven: [String] {
+    var given: [String] = []
+    if hidden != nil { given.append("--hidden") }
+    if activation != nil { given.append("--activation") }
+    if epsilon != nil { given.append("--epsilon") }
+    if dense { given.append("--dense") }
+    if denseOutput { given.append("--dense-output") }
+    if topology != nil { given.append("--topology") }
+    if dropout != nil { given.append("--dropout") }
+    if preset != .sprig { given.append("--preset") }
+    return given
+  }
+
   func validate() throws {
-    guard epochs > 0 else { throw ValidationError("--epochs must be positive, got \(epochs).") }
-    guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize).") }
-    guard epsilon > 0 else { throw ValidationError("--epsilon must be positive, got \(epsilon).") }
-    guard (0...1).contains(zeta) else { throw ValidationError("--zeta must be in [0, 1], got \(zeta).") }
+    for (name, value) in [("--epochs", epochs), ("--batch-size", batchSize), ("--evolution-period", evolutionPeriod)] {
+      if let value, value <= 0 { throw ValidationError("\(name) must be positive, got \(value).") }
+    }
+    if let epsilon, epsilon <= 0 { throw ValidationError("--epsilon must be positive, got \(epsilon).") }
+    if let zeta, !(0...1).contains(zeta) { throw ValidationError("--zeta must be in [0, 1], got \(zeta).") }
     if let dropout, !(0..<1).contains(dropout) { throw ValidationError("--dropout must be in [0, 1), got \(dropout).") }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads).") }
+    if let maxGradientNorm, !(maxGradientNorm > 0) {
+      throw ValidationError("--max-gradient-norm must be positive, got \(maxGradientNorm).")
+    }
+    if model != nil, let flag = mlpFlagsGiven.first {
+      throw ValidationError(
+        "\(flag) describes the MLP built without --model; with --model, change the description instead (--print-model prints it, edit it and pass it back as --model PATH.json).")
+    }
     _ = try hiddenSizes()
-    guard TopologyKind(argument: topology) != nil else {
+    if let topology, TopologyKind(argument: topology) == nil {
       throw ValidationError("--topology takes er, erk, local, small-world, scale-free or file:PATH; got \"\(topology)\".")
     }
   }
 
   func hiddenSizes() throws -> [Int] {
+    guard let hidden else { return [1000, 1000, 1000] }
     let parts = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
     guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else {
       throw ValidationError("--hidden takes positive sizes separated by commas, e.g. 1000,1000,1000; got \"\(hidden)\".")
@@ -97,59 +130,89 @@ struct Train: ParsableCommand {
     return parts.map { $0! }
   }
 
-  /// Options after applying the preset and then the explicit flags.
-  func trainingOptions() -> (TrainingOptions, ActivationKind, Float) {
-    var o = preset == .setPaper ? TrainingOptions.setPaper : TrainingOptions()
-    var activation = ActivationKind.relu
-    var dropout: Float = 0
-    if preset == .setPaper { activation = .srelu; dropout = 0.3 }
-    o.epochs = epochs
-    o.batchSize = batchSize
-    o.optimizer = optimizer
-    if optimizer == .adam && learningRate == nil { o.learningRate = 1e-3 }
+  /// The MLP the MLP options describe, for `features` inputs of `shape` and `classes` classes, with the preset's training.
+  func mlpDescription(shape: ImageShape, classes: Int) throws -> ModelDescription {
+    var config = MLPConfiguration(
+      inputSize: shape.featureCount, hiddenSizes: try hiddenSizes(), outputSize: classes,
+      activation: activation ?? (preset == .setPaper ? .srelu : .relu), epsilon: dense ? nil : epsilon ?? 20,
+      denseOutputLayer: denseOutput, dropout: dropout ?? (preset == .setPaper ? 0.3 : 0))
+    config.topology = TopologyKind(argument: topology ?? "er")!
+    config.imageShape = shape
+    var training = preset == .setPaper ? TrainingOptions.setPaper : TrainingOptions()
     // A dense layer sums 1000 inputs where a sparse one sums ~40: the sparse
     // default of 0.2 makes a dense MLP diverge in its first epoch.
-    if dense && optimizer == .sgd && learningRate == nil && preset == .sprig { o.learningRate = 0.05 }
+    if dense && preset == .sprig { training.learningRate = 0.05 }
+    if dense { training.zeta = 0 }
+    return try config.description(name: dense ? "mlp" : "set-mlp", training: training)
+  }
+
+  /// The description's training settings (or the defaults), with every
+  /// training option given on the command line put over them.
+  func trainingOptions(over base: TrainingOptions?) -> TrainingOptions {
+    var o = base ?? TrainingOptions()
+    if let epochs { o.epochs = epochs }
+    if let batchSize { o.batchSize = batchSize }
+    if let optimizer, optimizer != o.optimizer {
+      o.optimizer = optimizer
+      if optimizer == .adam && learningRate == nil { o.learningRate = 1e-3 }
+      if optimizer == .sgd && learningRate == nil { o.learningRate = TrainingOptions().learningRate }
+    }
     if let learningRate { o.learningRate = learningRate }
     if let momentum { o.momentum = momentum }
     if let weightDecay { o.weightDecay = weightDecay }
     if let lrSchedule { o.learningRateSchedule = lrSchedule }
-    o.nesterov = nesterov
-    o.zeta = dense ? 0 : zeta
-    o.evolutionPeriod = evolutionPeriod
-    o.evolution = evolution
-    o.zetaSchedule = zetaSchedule
-    o.evolutionUnit = evolutionUnit
-    o.evolutionEnd = evolutionEnd
+    if let maxGradientNorm { o.maxGradientNorm = maxGradientNorm }
+    if nesterov { o.nesterov = true }
+    if let zeta { o.zeta = zeta }
+    if let evolutionPeriod { o.evolutionPeriod = evolutionPeriod }
+    if let evolution { o.evolution = evolution }
+    if let zetaSchedule { o.zetaSchedule = zetaSchedule }
+    if let evolutionUnit { o.evolutionUnit = evolutionUnit }
+    if let evolutionEnd { o.evolutionEnd = evolutionEnd }
     if let regrowthScale { o.regrowthScale = regrowthScale }
+    if let recordDegrees { o.degreeRecordingPeriod = recordDegrees }
     o.seed = seed
-    o.degreeRecordingPeriod = recordDegrees
-    return (o, self.activation ?? activation, self.dropout ?? dropout)
+    return o
+  }
+
+  /// The model description these options resolve to, for data of `shape` in `classes` classes.
+  func resolvedDescription(shape: ImageShape, classes: Int) throws -> ModelDescription {
+    var description =
+      try model.map { try ModelSource(argument: $0).description(shape: shape, classes: classes) }
+      ?? mlpDescription(shape: shape, classes: classes)
+    description.training = trainingOptions(over: description.training)
+    return description
   }
 
   func run() throws {
     if resume && output == nil { throw ValidationError("--resume needs --out FOLDER: the run folder to go on with.") }
     if let threads { Parallel.threadCount = threads }
-    if dense, let warning = BLAS.coreMismatchWarning {
-      FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
-    }
-    var (options, activation, dropout) = trainingOptions()
     let datasetName = data.dataset ?? .fashionMNIST
+    if printModel && !data.readsFiles {
+      let description = try resolvedDescription(shape: datasetName.imageShape, classes: datasetName.classCount)
+      print(String(decoding: try description.json(), as: UTF8.self))
+      return
+    }
     var split = try data.load(fallback: datasetName)
+    var description = try resolvedDescription(shape: split.train.shape, classes: split.train.classCount)
+    if printModel {
+      print(String(decoding: try description.json(), as: UTF8.self))
+      return
+    }
+    let objective = try TrainingObjective(description: description)
     if augment {
       guard split.train.shape.height > 1 && split.train.shape.width > 1 else {
         throw ValidationError("--augment needs images; \(split.name) has samples of shape \(split.train.shape).")
       }
-      options.augmentation = .reference(for: split.train.shape)
+      description.training!.augmentation = .reference(for: split.train.shape)
     }
+    let options = description.training!
+    let normalization = self.normalization ?? (objective == .classification ? .standardize : .unitRange)
     let scaling = split.normalize(normalization)
-    var config = MLPConfiguration(
-      inputSize: split.train.featureCount, hiddenSizes: try hiddenSizes(), outputSize: split.train.classCount,
-      activation: activation, epsilon: dense ? nil : epsilon, denseOutputLayer: denseOutput, dropout: dropout)
-    config.topology = TopologyKind(argument: topology)!
-    config.imageShape = split.train.shape
-    let model = try config.makeModel(seed: seed)
-    let windows = try config.localWindows().map { [(layer: model.sparseLayers[0], windows: $0)] } ?? []
+    let model = try Sequential(description: description, seed: seed, source: self.model ?? "the MLP options")
+    if model.layers.contains(where: { $0 is Linear }) && model.sparseLayers.isEmpty, let warning = BLAS.coreMismatchWarning {
+      FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+    }
     let url = output.map { URL(fileURLWithPath: $0) } ?? RunDirectory.freshURL(name: "\(split.name)-seed\(seed)")
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
@@ -161,20 +224,21 @@ struct Train: ParsableCommand {
         "dataset": split.name,
         "image_shape": "\(split.train.shape.height)x\(split.train.shape.width)x\(split.train.shape.channels)",
         "normalization": normalization.rawValue,
-        "model": String(decoding: try encoder.encode(config), as: UTF8.self),
         "options": optionsJSON,
       ], resuming: resume)
     let display = ProgressDisplay()
     if !quiet {
       display.message(
-        "sprig train: \(split.name) (\(split.train.count) train, \(split.test.count) test), "
-          + "\(model.layers.filter { $0 is SparseLinear || $0 is Linear }.map { $0.name }.joined(separator: ", ")), "
+        "sprig train: \(description.name ?? "model") on \(split.name) (\(split.train.count) train, \(split.test.count) test), "
+          + "\(model.layers.filter { $0.parameterCount > 0 }.map { $0.name }.joined(separator: ", ")), "
           + "\(model.connectionCount) connections, \(threadsPhrase(Parallel.threadCount)), seed \(seed)")
       display.message("run folder: \(url.path)")
     }
+    let initialization = description.layers.first(where: { $0.type == .sparseLinear })?.initialization ?? .heUniform
     let trainer = Trainer(
-      model: model, options: options, evolution: try options.makeEvolution(initialization: config.initialization, windows: windows),
-      run: run, display: quiet ? nil : display)
+      model: model, options: options,
+      evolution: try options.makeEvolution(initialization: initialization, windows: model.localWindows),
+      objective: objective, run: run, display: quiet ? nil : display)
     if resume {
       try trainer.resume(from: run.resumeURL)
       if !quiet { display.message("resumed after epoch \(trainer.history.count) of \(options.epochs)") }
@@ -182,9 +246,15 @@ struct Train: ParsableCommand {
     let history = try trainer.fit(split)
     let last = history.last!
     let medianEpoch = history.map(\.epochSeconds).sorted()[history.count / 2]
-    display.message(
-      String(format: "final test accuracy %.2f%% (best %.2f%%), median epoch %.2fs", last.testAccuracy * 100,
-        history.map(\.testAccuracy).max()! * 100, medianEpoch) + "; checkpoint \(run.checkpointURL.path)")
+    let result: String
+    switch objective {
+    case .classification:
+      result = String(
+        format: "final test accuracy %.2f%% (best %.2f%%)", last.testAccuracy * 100, history.map(\.testAccuracy).max()! * 100)
+    case .reconstruction(let loss):
+      result = "final test \(loss.rawValue) " + String(format: "%.5f (best %.5f)", last.testLoss, history.map(\.testLoss).min()!)
+    }
+    display.message(result + String(format: ", median epoch %.2fs", medianEpoch) + "; checkpoint \(run.checkpointURL.path)")
   }
 
   /// Fails with what to do unless `url` holds an unfinished run trained with `options`.

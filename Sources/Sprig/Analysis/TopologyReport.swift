@@ -81,6 +81,8 @@ public struct TopologyReport: Codable, Equatable {
   /// One sparse layer.
   public struct Layer: Codable, Equatable {
     public var layer: Int
+    /// The part of the layer (`kernel`, `input gate`, …), nil for a whole sparse layer.
+    public var part: String?
     public var inputs: Int
     public var outputs: Int
     public var connections: Int
@@ -91,8 +93,11 @@ public struct TopologyReport: Codable, Equatable {
     public var inDegrees: SequenceAnalysis
     public var outDegrees: SequenceAnalysis
 
+    /// `Layer 3` or `Layer 3 (kernel)`.
+    public var title: String { "Layer \(layer)" + (part.map { " (\($0))" } ?? "") }
+
     enum CodingKeys: String, CodingKey {
-      case layer, inputs, outputs, connections, density
+      case layer, part, inputs, outputs, connections, density
       case imageShape = "image_shape"
       case firstEpoch = "first_epoch"
       case lastEpoch = "last_epoch"
@@ -105,6 +110,7 @@ public struct TopologyReport: Codable, Equatable {
   public struct EpochPoint: Codable, Equatable {
     public var epoch: Int
     public var layer: Int
+    public var part: String?
     /// "in" or "out".
     public var side: String
     public var alpha: Double?
@@ -115,7 +121,7 @@ public struct TopologyReport: Codable, Equatable {
     public var binomialPValue: Double?
 
     enum CodingKeys: String, CodingKey {
-      case epoch, layer, side, alpha, gini
+      case epoch, layer, part, side, alpha, gini
       case xMin = "x_min"
       case maxDegree = "max_degree"
       case chiSquared = "chi_squared"
@@ -145,8 +151,10 @@ public struct TopologyReport: Codable, Equatable {
     layers = last.layers.enumerated().map { position, degrees in
       let p = Double(degrees.connections) / (Double(degrees.inputs) * Double(degrees.outputs))
       return Layer(
-        layer: degrees.layer, inputs: degrees.inputs, outputs: degrees.outputs, connections: degrees.connections,
-        density: p, imageShape: position == 0 && imageShape?.featureCount == degrees.inputs ? imageShape : nil,
+        layer: degrees.layer, part: degrees.part, inputs: degrees.inputs, outputs: degrees.outputs,
+        connections: degrees.connections,
+        density: p,
+        imageShape: degrees.columnShape ?? (position == 0 && imageShape?.featureCount == degrees.inputs ? imageShape : nil),
         firstEpoch: first.epoch, lastEpoch: last.epoch,
         inDegrees: Self.analyse(degrees.inDegrees, trials: degrees.inputs, probability: p, resamples: resamples, rng: &rng),
         outDegrees: Self.analyse(degrees.outDegrees, trials: degrees.outputs, probability: p, resamples: resamples, rng: &rng))
@@ -159,7 +167,7 @@ public struct TopologyReport: Codable, Equatable {
           let test = BinomialFitTest(degrees: sequence, model: BinomialModel(trials: trials, probability: p))
           let stats = DegreeStatistics(sequence)
           return EpochPoint(
-            epoch: record.epoch, layer: degrees.layer, side: side, alpha: fit?.exponent, xMin: fit?.minimum,
+            epoch: record.epoch, layer: degrees.layer, part: degrees.part, side: side, alpha: fit?.exponent, xMin: fit?.minimum,
             maxDegree: stats.maximum, gini: stats.gini, chiSquared: test?.chiSquared, binomialPValue: test?.pValue)
         }
       }

@@ -68,8 +68,11 @@ extension TopologyReport {
     try report.html(records: source.records).write(to: folder.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)
     if let model = source.checkpoint?.model {
       for (i, layer) in model.layers.enumerated() {
-        guard let sparse = layer as? SparseLinear else { continue }
-        try matrixMarket(sparse.weights).write(to: folder.appendingPathComponent("layer\(i).mtx"), atomically: true, encoding: .utf8)
+        let matrices = (layer as? HasSparseLayers)?.sparseLayers ?? []
+        for (j, sparse) in matrices.enumerated() {
+          let name = layer is SparseLinear ? "layer\(i).mtx" : "layer\(i)-sparse\(j).mtx"
+          try matrixMarket(sparse.weights).write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
       }
     }
     return report
@@ -129,7 +132,7 @@ extension TopologyReport {
     var md = "# Topology report\n\nSource: `\(source)`\n\n"
     for key in facts.keys.sorted() { md += "- \(key): \(facts[key]!)\n" }
     for l in layers {
-      md += "\n## Layer \(l.layer): \(l.inputs) → \(l.outputs), \(l.connections) connections (density \(Self.show(l.density)))\n\n"
+      md += "\n## \(l.title): \(l.inputs) → \(l.outputs), \(l.connections) connections (density \(Self.show(l.density)))\n\n"
       md += "Epochs \(l.firstEpoch)–\(l.lastEpoch). Verdict — in-degrees: **\(l.inDegrees.verdict)**"
       md += l.inDegrees.tooShortForClaim ? " (tail too short for any claim)" : ""
       md += "; out-degrees: **\(l.outDegrees.verdict)**" + (l.outDegrees.tooShortForClaim ? " (tail too short for any claim)" : "") + ".\n\n"
@@ -156,7 +159,7 @@ extension TopologyReport {
     for key in facts.keys.sorted() { page += "<li>\(SVGPlot.escape(key)): \(SVGPlot.escape(facts[key]!))</li>" }
     page += "</ul>\n"
     for (position, l) in layers.enumerated() {
-      page += "<h2>Layer \(l.layer): \(l.inputs) → \(l.outputs), \(l.connections) connections</h2>\n"
+      page += "<h2>\(SVGPlot.escape(l.title)): \(l.inputs) → \(l.outputs), \(l.connections) connections</h2>\n"
       page += "<p>Verdict (Broido &amp; Clauset): in-degrees <b>\(SVGPlot.escape(l.inDegrees.verdict))</b>"
       page += l.inDegrees.tooShortForClaim ? " (tail too short for any claim)" : ""
       page += ", out-degrees <b>\(SVGPlot.escape(l.outDegrees.verdict))</b>"
@@ -168,12 +171,18 @@ extension TopologyReport {
       page += "</table>\n<div class=\"plots\">\n"
       let firstDegrees = records.first!.layers[position], lastDegrees = records.last!.layers[position]
       for (side, analysis, degrees) in [("in", l.inDegrees, lastDegrees.inDegrees), ("out", l.outDegrees, lastDegrees.outDegrees)] {
-        page += Self.ccdfPlot(degrees: degrees, analysis: analysis, title: "Layer \(l.layer) \(side)-degree CCDF (epoch \(l.lastEpoch))")
+        page += Self.ccdfPlot(degrees: degrees, analysis: analysis, title: "\(l.title) \(side)-degree CCDF (epoch \(l.lastEpoch))")
       }
       for (side, a, b) in [("in", firstDegrees.inDegrees, lastDegrees.inDegrees), ("out", firstDegrees.outDegrees, lastDegrees.outDegrees)] {
-        page += Self.histogramPlot(first: a, last: b, firstEpoch: l.firstEpoch, lastEpoch: l.lastEpoch, title: "Layer \(l.layer) \(side)-degree histogram")
+        page += Self.histogramPlot(first: a, last: b, firstEpoch: l.firstEpoch, lastEpoch: l.lastEpoch, title: "\(l.title) \(side)-degree histogram")
       }
-      if let shape = l.imageShape {
+      if let shape = l.imageShape, l.part == "kernel" {
+        // One row per input channel, one column per kernel position (ky, kx): the kernel's column order.
+        let positions = shape.height * shape.width
+        page += SVGPlot.heatmap(
+          title: "Out-degree of each input channel (rows) × kernel position (columns) at epoch \(l.lastEpoch)",
+          values: lastDegrees.outDegrees.map(Double.init), rows: shape.channels, columns: positions, cell: 10)
+      } else if let shape = l.imageShape {
         let plane = shape.height * shape.width
         for c in 0..<shape.channels {
           let values = (0..<plane).map { Double(lastDegrees.outDegrees[c * plane + $0]) }
@@ -182,7 +191,7 @@ extension TopologyReport {
             values: values, rows: shape.height, columns: shape.width, cell: shape.width > 28 ? 8 : 10)
         }
       }
-      let points = epochs.filter { $0.layer == l.layer }
+      let points = epochs.filter { $0.layer == l.layer && $0.part == l.part }
       if Set(points.map(\.epoch)).count > 1 {
         let curves: [(String, String, (EpochPoint) -> Double?)] = [
           ("power-law α", "α", { $0.alpha }), ("max degree", "max degree", { Double($0.maxDegree) }),
@@ -194,7 +203,7 @@ extension TopologyReport {
               name: "\(side)-degrees", points: points.filter { $0.side == side }.compactMap { p in value(p).map { (Double(p.epoch), $0) } },
               markers: false, color: SVGPlot.palette[i])
           }
-          page += SVGPlot.chart(title: "Layer \(l.layer): \(title) per epoch", xLabel: "epoch", yLabel: label, series: series, width: 420, height: 280)
+          page += SVGPlot.chart(title: "\(l.title): \(title) per epoch", xLabel: "epoch", yLabel: label, series: series, width: 420, height: 280)
         }
       }
       page += "</div>\n"

@@ -23,6 +23,7 @@ extension Sequential {
     guard !layers.isEmpty else { throw ModelDescriptionError(source: source, path: "layers", message: "is empty") }
     self.init(layers)
     storedDescription = description
+    localWindows = builder.localWindows
   }
 }
 
@@ -54,6 +55,8 @@ enum FeatureShape: Equatable {
 struct ModelBuilder {
   let source: String
   var shape: FeatureShape
+  /// The windows of the locally connected layers built so far.
+  var localWindows: [(layer: SparseLinear, windows: LocalWindows)] = []
 
   mutating func build(_ d: LayerDescription, index: Int, using rng: inout SeededGenerator) throws -> Layer {
     func fail(_ field: String?, _ message: String) -> ModelDescriptionError {
@@ -135,7 +138,9 @@ struct ModelBuilder {
       }
       let density = d.density ?? 1
       guard density > 0 && density <= 1 else { throw fail("density", "must be in (0, 1], got \(density)") }
-      layer = LocallyConnected2D.make(windows: windows, density: density, initialization: initialization, using: &rng)
+      let local = LocallyConnected2D.make(windows: windows, density: density, initialization: initialization, using: &rng)
+      localWindows.append((local, windows))
+      layer = local
       shape = .image(windows.output)
     case .rnn, .lstm, .gru:
       let units = try positive(d.units, "units")

@@ -9,6 +9,9 @@ public final class Sequential {
   public let layers: [Layer]
   /// The description the model was built from, if it was (``init(description:seed:source:)``).
   var storedDescription: ModelDescription?
+  /// The local windows of each locally connected layer, for evolution
+  /// that regrows inside them (`set-local`); filled by the description builder.
+  public internal(set) var localWindows: [(layer: SparseLinear, windows: LocalWindows)] = []
 
   /// A model over `layers`; each layer's input size must match the previous output size.
   public init(_ layers: [Layer]) {

@@ -22,7 +22,7 @@ public final class ProgressDisplay {
   }
 
   /// Redraws the running line (at most ten times a second): epoch, batch
-  /// progress, running loss and accuracy, throughput and time left.
+  /// progress, running loss and accuracy (NaN: none), throughput and time left.
   public func update(
     epoch: Int, epochs: Int, batch: Int, batches: Int, loss: Double, accuracy: Double,
     samplesPerSecond: Double, elapsed: Double
@@ -37,7 +37,8 @@ public final class ProgressDisplay {
     let eta = batch > 0 ? elapsed / Double(batch) * Double(batches - batch) : 0
     output(
       "\r\u{1B}[2Kepoch \(epoch)/\(epochs) [\(bar)] \(batch)/\(batches)"
-        + String(format: "  loss %.4f  acc %.2f%%  %.0f samples/s", loss, accuracy * 100, samplesPerSecond)
+        + String(format: "  loss %.4f", loss) + (accuracy.isNaN ? "" : String(format: "  acc %.2f%%", accuracy * 100))
+        + String(format: "  %.0f samples/s", samplesPerSecond)
         + "  ETA \(Self.duration(eta))")
   }
 

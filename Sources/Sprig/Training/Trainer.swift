@@ -2,8 +2,9 @@
 // evaluate, checkpoint and evolve after every epoch.
 import Foundation
 
-/// Trains a classifier with softmax cross-entropy, evolving its sparse
-/// layers between epochs.
+/// Trains a model — a classifier with softmax cross-entropy, or a
+/// reconstruction model (an autoencoder) with its description's loss —
+/// evolving its sparse layers between epochs.
 ///
 /// Each epoch: reshuffle from the seed, run every mini-batch (forward,
 /// fused softmax cross-entropy, backward, optimizer step), evaluate on the
@@ -17,6 +18,8 @@ import Foundation
 public final class Trainer {
   public let model: Sequential
   public let options: TrainingOptions
+  /// Classify the labels, or reconstruct the input.
+  public let objective: TrainingObjective
   public let optimizer: Optimizer
   public let evolution: EvolutionStrategy
   /// Where metrics and checkpoints go (nil: nowhere).
@@ -26,6 +29,7 @@ public final class Trainer {
   public private(set) var history: [EpochMetrics] = []
 
   private let loss = SoftmaxCrossEntropy()
+  private let reconstructionLoss: Loss?
   /// RigL's view of the last batch's activations and gradients, when it evolves the model.
   private let gradientCapture: GradientCapture?
   private var shuffleRNG: SeededGenerator
@@ -39,10 +43,12 @@ public final class Trainer {
 
   public init(
     model: Sequential, options: TrainingOptions, optimizer: Optimizer? = nil, evolution: EvolutionStrategy? = nil,
-    run: RunDirectory? = nil, display: ProgressDisplay? = nil
+    objective: TrainingObjective = .classification, run: RunDirectory? = nil, display: ProgressDisplay? = nil
   ) {
     self.model = model
     self.options = options
+    self.objective = objective
+    if case .reconstruction(let kind) = objective { reconstructionLoss = kind.makeLoss() } else { reconstructionLoss = nil }
     self.optimizer = optimizer ?? options.makeOptimizer()
     if let evolution {
       self.evolution = evolution
@@ -108,9 +114,10 @@ public final class Trainer {
   /// call goes on from there. Returns the metrics of every epoch so far.
   @discardableResult
   public func fit(_ data: DatasetSplit, until lastEpoch: Int? = nil) throws -> [EpochMetrics] {
-    guard data.train.featureCount == model.inputSize, data.train.classCount <= model.outputSize else {
+    let outputs = reconstructionLoss == nil ? data.train.classCount : data.train.featureCount
+    guard data.train.featureCount == model.inputSize, reconstructionLoss == nil ? outputs <= model.outputSize : outputs == model.outputSize else {
       throw TrainingError.shapeMismatch(
-        "The data has \(data.train.featureCount) features and \(data.train.classCount) classes; the model takes \(model.inputSize) inputs and has \(model.outputSize) outputs. Build the model for this dataset.")
+        "The data has \(data.train.featureCount) features and \(data.train.classCount) classes; the model takes \(model.inputSize) inputs and has \(model.outputSize) outputs (\(reconstructionLoss == nil ? "at least one per class" : "one per input feature, to reconstruct it")). Build the model for this dataset.")
     }
     let parameters = model.parameters
     // SGD with momentum: sparse layers write the velocity straight from
@@ -144,7 +151,8 @@ public final class Trainer {
           data.train.fillBatch(indices, features: batchX, oneHotLabels: batchY)
         }
         let logits = model.forward(batchX, training: true)
-        let batchLoss = loss(logits, batchY, gradient: outputGradient)
+        let batchLoss =
+          reconstructionLoss.map { $0(logits, batchX, gradient: outputGradient) } ?? loss(logits, batchY, gradient: outputGradient)
         guard batchLoss.isFinite else {
           let culprit = model.firstNonFiniteLayer(on: batchX)
           throw TrainingError.nonFinite(
@@ -152,7 +160,7 @@ public final class Trainer {
             epoch: epoch, batch: b + 1, lastCheckpoint: run?.hasCheckpoint == true ? run!.checkpointURL.path : nil)
         }
         lossSum += Double(batchLoss) * Double(indices.count)
-        correct += loss.correctPredictions(logits, batchY)
+        if reconstructionLoss == nil { correct += loss.correctPredictions(logits, batchY) }
         seen += indices.count
         model.backward(outputGradient)
         optimizer.step(parameters)
@@ -163,7 +171,7 @@ public final class Trainer {
         let elapsed = Date().timeIntervalSince(start)
         display?.update(
           epoch: epoch, epochs: options.epochs, batch: b + 1, batches: batches, loss: lossSum / Double(seen),
-          accuracy: Double(correct) / Double(seen), samplesPerSecond: Double(seen) / elapsed, elapsed: elapsed)
+          accuracy: reconstructionLoss == nil ? Double(correct) / Double(seen) : .nan, samplesPerSecond: Double(seen) / elapsed, elapsed: elapsed)
       }
       let trainSeconds = Date().timeIntervalSince(start)
       let test = evaluate(data.test)
@@ -197,11 +205,16 @@ public final class Trainer {
           try ResumeState(model: model, optimizerSteps: optimizer.stepCount, history: history).write(to: run.resumeURL)
         }
       }
+      let scores =
+        reconstructionLoss == nil
+        ? String(format: "train %.2f%%  test %.2f%%", metrics.trainAccuracy * 100, metrics.testAccuracy * 100)
+        : String(format: "test loss %.5f", metrics.testLoss)
       display?.finishEpoch(
         String(
-          format: "epoch %d/%d  loss %.4f  train %.2f%%  test %.2f%%  %.1fs (rewire %.2fs)  %.0f samples/s",
-          epoch, options.epochs, metrics.trainLoss, metrics.trainAccuracy * 100, metrics.testAccuracy * 100,
-          metrics.epochSeconds, metrics.rewireSeconds, metrics.samplesPerSecond))
+          format: "epoch %d/%d  loss %.4f  ", epoch, options.epochs, metrics.trainLoss) + scores
+          + String(
+            format: "  %.1fs (rewire %.2fs)  %.0f samples/s", metrics.epochSeconds, metrics.rewireSeconds,
+            metrics.samplesPerSecond))
     }
     return history
   }
@@ -221,18 +234,27 @@ public final class Trainer {
     return Date().timeIntervalSince(t0)
   }
 
-  /// Mean loss and accuracy of `model` on `data`, in batches of `batchSize`.
-  public static func evaluate(_ model: Sequential, on data: LabeledData, batchSize: Int = 1000) -> (loss: Double, accuracy: Double) {
+  /// Mean loss and accuracy of `model` on `data`, in batches of
+  /// `batchSize`; a reconstruction's accuracy is 0 (not measured).
+  public static func evaluate(
+    _ model: Sequential, on data: LabeledData, batchSize: Int = 1000, objective: TrainingObjective = .classification
+  ) -> (loss: Double, accuracy: Double) {
     let x = Matrix(rows: 0, columns: 0), y = Matrix(rows: 0, columns: 0), g = Matrix(rows: 0, columns: 0)
     let loss = SoftmaxCrossEntropy()
+    var reconstruction: Loss?
+    if case .reconstruction(let kind) = objective { reconstruction = kind.makeLoss() }
     var lossSum = 0.0, correct = 0
     let order = Array(0..<data.count)
     for start in stride(from: 0, to: data.count, by: batchSize) {
       let indices = order[start..<min(data.count, start + batchSize)]
       data.fillBatch(indices, features: x, oneHotLabels: y)
-      let logits = model.forward(x, training: false)
-      lossSum += Double(loss(logits, y, gradient: g)) * Double(indices.count)
-      correct += loss.correctPredictions(logits, y)
+      let output = model.forward(x, training: false)
+      if let reconstruction {
+        lossSum += Double(reconstruction(output, x, gradient: g)) * Double(indices.count)
+      } else {
+        lossSum += Double(loss(output, y, gradient: g)) * Double(indices.count)
+        correct += loss.correctPredictions(output, y)
+      }
     }
     return (lossSum / Double(max(data.count, 1)), Double(correct) / Double(max(data.count, 1)))
   }
@@ -243,6 +265,6 @@ public final class Trainer {
   public func evaluate(_ data: LabeledData) -> (loss: Double, accuracy: Double) {
     let widest = model.layers.map(\.outputSize).max() ?? 1
     let batch = min(options.evaluationBatchSize, max(options.batchSize, (64 << 20) / widest))
-    return Self.evaluate(model, on: data, batchSize: batch)
+    return Self.evaluate(model, on: data, batchSize: batch, objective: objective)
   }
 }

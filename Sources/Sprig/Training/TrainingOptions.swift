@@ -69,8 +69,51 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
   /// Save a ``ResumeState`` in the run folder after every epoch (removed
   /// when the run finishes), so an interrupted run can go on.
   public var savesResumeState: Bool = true
+  /// Clip the global gradient norm to this before each step (recurrent
+  /// models), or nil for no clipping. With clipping, SGD's momentum is not
+  /// folded into the sparse gradient kernels (the gradient must exist to be
+  /// clipped).
+  public var maxGradientNorm: Float?
 
   public init() {}
+
+  enum CodingKeys: String, CodingKey {
+    case epochs, batchSize, optimizer, learningRate, momentum, nesterov, weightDecay, learningRateSchedule, zeta
+    case evolutionPeriod, evolution, zetaSchedule, evolutionUnit, evolutionEnd, regrowthScale, degreeRecordingPeriod
+    case seed, evaluationBatchSize, augmentation, savesResumeState, maxGradientNorm
+  }
+
+  /// Reads options where any field may be left out: a left-out field takes
+  /// its default, so a model description's `training` block can name only
+  /// what differs (`{"optimizer": "adam", "learningRate": 0.001}`).
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    let d = TrainingOptions()
+    func value<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T {
+      try c.decodeIfPresent(T.self, forKey: key) ?? fallback
+    }
+    epochs = try value(.epochs, d.epochs)
+    batchSize = try value(.batchSize, d.batchSize)
+    optimizer = try value(.optimizer, d.optimizer)
+    learningRate = try value(.learningRate, d.learningRate)
+    momentum = try value(.momentum, d.momentum)
+    nesterov = try value(.nesterov, d.nesterov)
+    weightDecay = try value(.weightDecay, d.weightDecay)
+    learningRateSchedule = try value(.learningRateSchedule, d.learningRateSchedule)
+    zeta = try value(.zeta, d.zeta)
+    evolutionPeriod = try value(.evolutionPeriod, d.evolutionPeriod)
+    evolution = try value(.evolution, d.evolution)
+    zetaSchedule = try value(.zetaSchedule, d.zetaSchedule)
+    evolutionUnit = try value(.evolutionUnit, d.evolutionUnit)
+    evolutionEnd = try c.decodeIfPresent(Int.self, forKey: .evolutionEnd)
+    regrowthScale = try value(.regrowthScale, d.regrowthScale)
+    degreeRecordingPeriod = try value(.degreeRecordingPeriod, d.degreeRecordingPeriod)
+    seed = try value(.seed, d.seed)
+    evaluationBatchSize = try value(.evaluationBatchSize, d.evaluationBatchSize)
+    augmentation = try c.decodeIfPresent(ImageAugmentation.self, forKey: .augmentation)
+    savesResumeState = try value(.savesResumeState, d.savesResumeState)
+    maxGradientNorm = try c.decodeIfPresent(Float.self, forKey: .maxGradientNorm)
+  }
 
   /// The learning rate for step `step` of `totalSteps`.
   public func learningRate(atStep step: Int, of totalSteps: Int) -> Float {
@@ -96,10 +139,13 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
 
   /// The optimizer these options describe.
   public func makeOptimizer() -> Optimizer {
+    let base: Optimizer
     switch optimizer {
-    case .sgd: return SGD(learningRate: learningRate, momentum: momentum, weightDecay: weightDecay, nesterov: nesterov)
-    case .adam: return Adam(learningRate: learningRate, weightDecay: weightDecay)
+    case .sgd: base = SGD(learningRate: learningRate, momentum: momentum, weightDecay: weightDecay, nesterov: nesterov)
+    case .adam: base = Adam(learningRate: learningRate, weightDecay: weightDecay)
     }
+    guard let maxGradientNorm else { return base }
+    return GradientClippingOptimizer(base, maxNorm: maxGradientNorm)
   }
 
   /// The evolution strategy these options describe. `windows` are the
