@@ -197,7 +197,9 @@ public final class Trainer {
       metrics.epochSeconds = Date().timeIntervalSince(start)
       metrics.connections = model.sparseLayers.map { $0.connectionCount }
       history.append(metrics)
-      try run?.append(metrics)
+      // The resume state before the metrics line: a run killed between the
+      // two resumes from this epoch and rewrites the log from its history,
+      // where the other order would leave a logged epoch with no state.
       if let run {
         if isLast {
           try? FileManager.default.removeItem(at: run.resumeURL)
@@ -205,6 +207,7 @@ public final class Trainer {
           try ResumeState(model: model, optimizerSteps: optimizer.stepCount, history: history).write(to: run.resumeURL)
         }
       }
+      try run?.append(metrics)
       let scores =
         reconstructionLoss == nil
         ? String(format: "train %.2f%%  test %.2f%%", metrics.trainAccuracy * 100, metrics.testAccuracy * 100)
