@@ -32,6 +32,7 @@ struct Analyze: ParsableCommand {
           + "(x_min \(l.outDegrees.xMin.map(String.init) ?? "–"), p \(TopologyReport.show(l.outDegrees.bootstrapPValue))) "
           + "\(l.outDegrees.verdict)")
     }
+    if report.layers.isEmpty { print("no sparse layers: the model is dense, and the report says so") }
     print("report: \(URL(fileURLWithPath: output).appendingPathComponent("report.html").path)")
   }
 }

@@ -13,6 +13,8 @@ struct Inspect: ParsableCommand {
   @Option(help: "CSV file, one sample per line, the layer's input features (raw: no scaling is applied).")
   var input: String?
   @Option(help: "Where to write the layer's outputs as CSV (default: standard output).") var output: String?
+  @Flag(help: "Print the model description (JSON) the checkpoint holds: pass it to `sprig train --model PATH.json`.")
+  var description = false
 
   static func checkpointURL(_ path: String) -> URL {
     var isDirectory: ObjCBool = false
@@ -26,6 +28,10 @@ struct Inspect: ParsableCommand {
   func run() throws {
     let loaded = try Checkpoint(contentsOf: Self.checkpointURL(checkpoint))
     let model = loaded.model
+    if description {
+      print(String(decoding: try model.description.json(), as: UTF8.self))
+      return
+    }
     guard let input else {
       let description = model.description
       for (i, l) in model.layers.enumerated() {
@@ -39,7 +45,9 @@ struct Inspect: ParsableCommand {
               + String(format: " (density %.4f)", m.pattern.density))
         }
       }
-      print("connections \(model.connectionCount), parameters \(model.parameterCount)")
+      let sparse = model.sparseLayers.reduce(0) { $0 + $1.connectionCount }
+      print("weights \(model.connectionCount) (\(sparse) of them in sparse matrices), parameters \(model.parameterCount)")
+      print("model: \(description.name ?? "unnamed") (its description: sprig inspect --description \(checkpoint))")
       for key in loaded.info.keys.sorted() { print("\(key): \(loaded.info[key]!)") }
       return
     }

@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
-"""Rebuilds a Sprig checkpoint's first layer in Python and checks it.
+"""Rebuilds Sprig checkpoints in Python and checks them.
 
 Trains a tiny sparse MLP with `sprig train` on a small synthetic IDX dataset,
 opens model.safetensors with the `safetensors` package, rebuilds the first
 layer as a scipy.sparse.csr_matrix from its CSR arrays, and compares its
 forward output y = W·x + b with `sprig inspect --layer 0` on the same inputs.
+Then trains a CNN, a set-CNN, a sparse CNN, a sparse LSTM and a sparse GRU
+(`--model NAME`), reads each description from the metadata, rebuilds every
+sparse matrix at the shape the description implies, and redoes the sparse
+convolution's forward in numpy.
 Prints 'N passed, N failed' and exits non-zero on any failure.
 """
 import argparse
@@ -29,6 +33,75 @@ def write_idx(path, array):
         for d in array.shape:
             f.write(struct.pack(">I", d))
         f.write(array.tobytes())
+
+
+def walk_shapes(description):
+    """Yields (layer index, layer, input shape) with the shape as (C, H, W) or (features,)."""
+    image = description["input"].get("image")
+    shape = (image["channels"], image["height"], image["width"]) if image else (description["input"]["features"],)
+    for i, layer in enumerate(description["layers"]):
+        yield i, layer, shape
+        t = layer["type"]
+        if t in ("conv2d", "sparse_conv2d"):
+            c, h, w = shape
+            k, s = layer["kernel"], layer.get("stride", 1)
+            if layer.get("padding", "same") == "same":
+                shape = (layer["filters"], -(-h // s), -(-w // s))
+            else:
+                shape = (layer["filters"], (h - k) // s + 1, (w - k) // s + 1)
+        elif t.endswith("pool2d"):
+            c, h, w = shape
+            p = layer.get("size", 2)
+            s = layer.get("stride", p)
+            shape = (c, (h - p) // s + 1, (w - p) // s + 1)
+        elif t == "flatten":
+            shape = (int(np.prod(shape)),)
+        elif t in ("linear", "sparse_linear"):
+            shape = (layer["units"],)
+        elif t in ("rnn", "lstm", "gru"):
+            shape = ((layer["steps"] if layer.get("return_sequence") else 1) * layer["units"],)
+        elif t == "locally_connected2d":
+            raise ValueError("locally connected layers are not covered here")
+
+
+def expected_sparse_shapes(description):
+    """(layer, rows, columns) of every sparse matrix the description's layers hold."""
+    shapes = []
+    for i, layer, shape in walk_shapes(description):
+        t = layer["type"]
+        n = int(np.prod(shape))
+        if t == "sparse_linear":
+            shapes.append((i, layer["units"], n))
+        elif t == "sparse_conv2d":
+            shapes.append((i, layer["filters"], shape[0] * layer["kernel"] ** 2))
+        elif t in ("lstm", "gru") and "topology" in layer:
+            h, per_step = layer["units"], n // layer["steps"]
+            if t == "lstm":
+                shapes.append((i, 4 * h, per_step + h))
+            else:
+                shapes += [(i, 3 * h, per_step), (i, 3 * h, h)]
+    return shapes
+
+
+def input_image_of(description, index):
+    for i, _, shape in walk_shapes(description):
+        if i == index:
+            return shape
+
+
+def convolve_same(x, kernel, bias):
+    """Cross-correlation with stride 1 and 'same' zero padding: x is C×H×W, kernel O×C×k×k."""
+    o, c, k, _ = kernel.shape
+    _, h, w = x.shape
+    pad = (k - 1) // 2
+    padded = np.zeros((c, h + k - 1, w + k - 1), dtype=np.float64)
+    padded[:, pad:pad + h, pad:pad + w] = x
+    y = np.zeros((o, h, w))
+    for ky in range(k):
+        for kx in range(k):
+            patch = padded[:, ky:ky + h, kx:kx + w]
+            y += np.einsum("oc,chw->ohw", kernel[:, :, ky, kx], patch)
+    return y + bias[:, None, None]
 
 
 def main():
@@ -95,6 +168,50 @@ def main():
         dense_bytes = sum(m["rows"] * m["columns"] * 4 for m in matrices)
         size = os.path.getsize(checkpoint)
         check("checkpoint is smaller than the dense weights", size < dense_bytes, f"{size} vs {dense_bytes}")
+
+        # Other models: every sparse matrix rebuilt at the shape its layer in
+        # the description implies, and a sparse convolution's forward redone.
+        for model in ("cnn", "set-cnn", "sparse-cnn", "sparse-lstm", "sparse-gru"):
+            run = os.path.join(tmp, model)
+            subprocess.run(
+                [args.sprig, "train", "--model", model, "--train-images", paths["train-images"],
+                 "--train-labels", paths["train-labels"], "--test-images", paths["test-images"],
+                 "--test-labels", paths["test-labels"], "--epochs", "1", "--out", run, "--quiet"],
+                check=True)
+            checkpoint = os.path.join(run, "model.safetensors")
+            tensors = load_file(checkpoint)
+            with safe_open(checkpoint, framework="numpy") as f:
+                metadata = f.metadata()
+            description = json.loads(metadata["model"])
+            matrices = json.loads(metadata["sparse_matrices"])
+            shapes = expected_sparse_shapes(description)
+            check(f"{model}: the description is in the metadata", description["name"] == model, description.get("name"))
+            check(f"{model}: one listed matrix per sparse matrix the description implies",
+                  sorted((m["layer"], m["rows"], m["columns"]) for m in matrices) == sorted(shapes), (matrices, shapes))
+            for m in matrices:
+                w = scipy.sparse.csr_matrix(
+                    (tensors[m["prefix"] + ".weight"], tensors[m["prefix"] + ".col_idx"], tensors[m["prefix"] + ".row_ptr"]),
+                    shape=(m["rows"], m["columns"]))
+                check(f"{model}: {m['prefix']} rebuilds as a canonical {m['rows']}x{m['columns']} CSR matrix",
+                      w.has_canonical_format and 0 < w.nnz < m["rows"] * m["columns"])
+            for m in matrices:
+                layer = description["layers"][m["layer"]]
+                if layer["type"] != "sparse_conv2d":
+                    continue
+                c, h, wd = input_image_of(description, m["layer"])
+                kernel = scipy.sparse.csr_matrix(
+                    (tensors[m["prefix"] + ".weight"], tensors[m["prefix"] + ".col_idx"], tensors[m["prefix"] + ".row_ptr"]),
+                    shape=(m["rows"], m["columns"])).toarray().reshape(m["rows"], c, layer["kernel"], layer["kernel"])
+                bias = tensors[m["prefix"] + ".bias"]
+                x = rng.standard_normal((3, c * h * wd)).astype(np.float32)
+                x_path, y_path = os.path.join(tmp, "cx.csv"), os.path.join(tmp, "cy.csv")
+                np.savetxt(x_path, x, delimiter=",", fmt="%.9g")
+                subprocess.run([args.sprig, "inspect", checkpoint, "--layer", str(m["layer"]), "--input", x_path,
+                                "--output", y_path], check=True)
+                y_sprig = np.loadtxt(y_path, delimiter=",", ndmin=2)
+                y_numpy = np.stack([convolve_same(xi.reshape(c, h, wd), kernel, bias).ravel() for xi in x])
+                err = np.max(np.abs(y_sprig - y_numpy))
+                check(f"{model}: sparse convolution forward matches numpy", err < 1e-3, f"max abs error {err}")
 
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)

@@ -44,7 +44,14 @@ public struct AnalysisSource {
     } else {
       records = []
     }
-    guard !records.isEmpty, !(records.last?.layers.isEmpty ?? true) else { throw AnalysisError.nothingToAnalyse(url.path) }
+    // A checkpoint of a dense model still gets a report (saying so); a
+    // folder with neither degrees nor a checkpoint has nothing to report.
+    guard !records.isEmpty, checkpoint != nil || !(records.last?.layers.isEmpty ?? true) else {
+      throw AnalysisError.nothingToAnalyse(url.path)
+    }
+    if let model = checkpoint?.model, model.sparseLayers.isEmpty {
+      facts["sparse layers"] = "none: every layer is dense (\(model.parameterCount) parameters); train a sparse model (e.g. --model set-cnn) to see its wiring"
+    }
     if let shape = facts["image_shape"] {
       let parts = shape.split(separator: "x").compactMap { Int($0) }
       if parts.count == 3 { imageShape = ImageShape(height: parts[0], width: parts[1], channels: parts[2]) }
