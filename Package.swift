@@ -36,7 +36,7 @@ let package = Package(
     .executableTarget(name: "sprig", dependencies: ["SprigCLI"]),
     .executableTarget(
       name: "SprigBench",
-      dependencies: ["Sprig", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: ["Sprig", "SprigCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       path: "Benchmarks/SprigBench"),
 
     // MARK: Tests
