@@ -209,6 +209,29 @@ public final class SparseLinear: Layer, CarriesGradientThroughActivation {
     kernel(&weight.optimizerState[0], .momentum(fold, weights: weight.value))
   }
 
+  // MARK: The products for layers that apply this matrix inside them
+
+  /// `y = W·x + b` into `y` (reshaped), caching nothing: for a layer that
+  /// applies the matrix at every step and keeps its own inputs (a sparse
+  /// recurrent cell). Sprig's kernels, whatever ``backend`` says.
+  func multiply(_ x: Matrix, into y: Matrix) {
+    precondition(x.rows == inputSize, "\(name): input has \(x.rows) features")
+    SparseKernels.multiply(pattern, values: weight.value, bias: bias.value, x, into: y)
+  }
+
+  /// `dX = Wᵀ·dY` into `dX` (reshaped), by the SpMM over Wᵀ's pattern.
+  func multiplyTransposed(_ dY: Matrix, into dX: Matrix) {
+    precondition(dY.rows == outputSize, "\(name): output gradient has \(dY.rows) rows")
+    SparseKernels.multiply(transposedPattern, values: weight.value, valuePositions: transposedSource, dY, into: dX)
+  }
+
+  /// Writes `dW = (dY·Xᵀ) ∘ pattern`, or advances the velocity by it while
+  /// SGD's momentum is folded in: so call it once per training step, with
+  /// every use of the matrix in `dY` and `x` (steps side by side as columns).
+  func writeWeightGradient(outputGradient dY: Matrix, input x: Matrix) {
+    writeWeightGradient { out, store in SparseKernels.sampledProduct(pattern, dY, x, into: &out, store: store) }
+  }
+
   /// Replaces the pattern (evolution): `weights` are in the new CSR order,
   /// and `source[k]` is the old position of new connection `k`, or −1 for a
   /// new connection, so the optimizer state follows surviving connections.
