@@ -49,3 +49,15 @@ func gateViews(_ pattern: SparsityPattern, names: [String], suffix: String = "")
     DegreeView(part: name + suffix, pattern: pattern, rows: (g * n)..<((g + 1) * n))
   }
 }
+
+extension SparseConv2D: DescribesDegreeViews {
+  /// The kernel: rows are filters, columns input channel × kernel position
+  /// (`c·k·k + ky·k + kx`), laid out as a `C × k × k` image for heat maps.
+  public var degreeViews: [DegreeView] {
+    let k = geometry.kernelSize
+    return [
+      DegreeView(
+        part: "kernel", pattern: kernel.pattern, columnShape: ImageShape(height: k, width: k, channels: geometry.input.channels))
+    ]
+  }
+}
