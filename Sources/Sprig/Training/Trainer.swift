@@ -119,6 +119,15 @@ public final class Trainer {
       throw TrainingError.shapeMismatch(
         "The data has \(data.train.featureCount) features and \(data.train.classCount) classes; the model takes \(model.inputSize) inputs and has \(model.outputSize) outputs (\(reconstructionLoss == nil ? "at least one per class" : "one per input feature, to reconstruct it")). Build the model for this dataset.")
     }
+    // RigL scores absent connections by the dense gradient dY·Xᵀ of a plain
+    // sparse layer; a matrix applied inside another layer (a conv kernel on
+    // im2col columns, a gate matrix over time steps) has no such single X and dY.
+    if gradientCapture != nil,
+      let (index, holder) = model.layers.enumerated().first(where: { $0.element is HasSparseLayers && !($0.element is SparseLinear) })
+    {
+      throw TrainingError.unsupported(
+        "RigL regrows plain sparse layers only; layer \(index) (\(holder.name)) holds its sparse matrices inside. Use --evolution set (or set-distance) for this model.")
+    }
     let parameters = model.parameters
     // SGD with momentum: sparse layers write the velocity straight from
     // their gradient kernel and hold no gradient (4 bytes a connection);

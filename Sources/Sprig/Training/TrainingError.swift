@@ -8,13 +8,15 @@ public enum TrainingError: Error, CustomStringConvertible, LocalizedError {
   case nonFinite(layer: String, layerIndex: Int, epoch: Int, batch: Int, lastCheckpoint: String?)
   /// The data does not fit the model.
   case shapeMismatch(String)
+  /// The options ask for something this model cannot do.
+  case unsupported(String)
 
   public var description: String {
     switch self {
     case .nonFinite(let layer, let index, let epoch, let batch, let checkpoint):
       let kept = checkpoint.map { "The last good checkpoint is kept at \($0)." } ?? "No checkpoint had been written yet."
       return "Training diverged at epoch \(epoch), batch \(batch): layer \(index) (\(layer)) produced NaN or Inf. \(kept) Lower the learning rate (--learning-rate) or add weight decay, then retrain."
-    case .shapeMismatch(let why):
+    case .shapeMismatch(let why), .unsupported(let why):
       return why
     }
   }
