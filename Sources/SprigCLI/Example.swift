@@ -24,7 +24,8 @@ struct Example: ParsableCommand {
       lstm and gru read MNIST row by row; autoencoder writes reconstructions of MNIST as an SVG grid; \
       hopfield and hamming recall binarised MNIST digit prototypes under increasing noise; \
       conv-bench prints Conv2D forward+backward GFLOP/s next to sgemm's (use a release build). \
-      Examples write no checkpoints.
+      Examples write no checkpoints: `sprig train --model cnn|set-cnn|lstm|gru|autoencoder` trains the same kinds of \
+      network as runs that save, resume, evaluate and analyse.
       """)
 
   @Argument(help: "One of: \(ExampleName.allCases.map(\.rawValue).joined(separator: ", ")).")
