@@ -59,11 +59,7 @@ enum ModelName: String, CaseIterable, Sendable {
       if self == .sparseCNN {
         // The first convolution stays dense: its 9·C weights per filter are
         // too few to thin out; the second holds 32·9 = 288 per filter.
-        var conv = LayerDescription(.conv2d)  // MERGE: sparse_conv2d
-        conv.filters = 64
-        conv.kernel = 3
-        conv.topology = TopologyDescription(kind: .er, density: 0.2)
-        layers.append(conv)
+        layers.append(.sparseConv2d(filters: 64, kernel: 3, topology: TopologyDescription(kind: .er, density: 0.2)))
       } else {
         layers.append(.conv2d(filters: 64, kernel: 3))
       }

@@ -61,3 +61,20 @@ extension SparseConv2D: DescribesDegreeViews {
     ]
   }
 }
+
+extension Recurrent: DescribesDegreeViews {
+  /// A sparse cell's gates, one view each: an LSTM's four blocks of rows of
+  /// its `[x; h]` matrix, a GRU's three blocks of its input and of its
+  /// hidden matrix.
+  public var degreeViews: [DegreeView] {
+    switch cell {
+    case let lstm as SparseLSTMCell:
+      return gateViews(lstm.gates.pattern, names: ["input gate", "forget gate", "output gate", "candidate"])
+    case let gru as SparseGRUCell:
+      let names = ["reset gate", "update gate", "candidate"]
+      return gateViews(gru.inputGates.pattern, names: names, suffix: " from x")
+        + gateViews(gru.hiddenGates.pattern, names: names, suffix: " from h")
+    default: return []
+    }
+  }
+}

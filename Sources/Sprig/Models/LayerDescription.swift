@@ -8,6 +8,7 @@ public enum LayerType: String, Codable, CaseIterable, Sendable {
   case activation
   case dropout
   case conv2d
+  case sparseConv2d = "sparse_conv2d"
   case maxPool2d = "max_pool2d"
   case avgPool2d = "avg_pool2d"
   case l2Pool2d = "l2_pool2d"
@@ -77,9 +78,9 @@ public struct LayerDescription: Codable, Equatable, Sendable {
   public var type: LayerType
   /// Output units (`sparse_linear`, `linear`, `rnn`, `lstm`, `gru`).
   public var units: Int?
-  /// Output channels (`conv2d`, `locally_connected2d`).
+  /// Output channels (`conv2d`, `sparse_conv2d`, `locally_connected2d`).
   public var filters: Int?
-  /// Window side (`conv2d`, `locally_connected2d`).
+  /// Window side (`conv2d`, `sparse_conv2d`, `locally_connected2d`).
   public var kernel: Int?
   /// Window step (convolutions and pools; pools default to their size).
   public var stride: Int?
@@ -93,7 +94,8 @@ public struct LayerDescription: Codable, Equatable, Sendable {
   public var rate: Float?
   /// The activation (`activation`).
   public var activation: ActivationKind?
-  /// A sparse layer's starting wiring (`sparse_linear`).
+  /// A sparse layer's starting wiring (`sparse_linear`, `sparse_conv2d`'s
+  /// kernel, and the gate matrices of a sparse `lstm` or `gru`).
   public var topology: TopologyDescription?
   /// Fraction of each window connected (`locally_connected2d`, default 1).
   public var density: Double?
@@ -101,14 +103,16 @@ public struct LayerDescription: Codable, Equatable, Sendable {
   public var steps: Int?
   /// Output every step's hidden state instead of the last (`rnn`, `lstm`, `gru`).
   public var returnSequence: Bool?
-  /// How weights are drawn (default `he-uniform`).
+  /// How weights are drawn (default `he-uniform`; `glorot-uniform` for sparse gates).
   public var initialization: WeightInitialization?
+  /// This layer's SET ζ where it differs from the training's (0 keeps its topology fixed).
+  public var zeta: Double?
 
   enum CodingKeys: String, CodingKey {
     case type, units, filters, kernel, stride, padding, size, rate, activation, topology, density, steps
     case paddingPixels = "padding_pixels"
     case returnSequence = "return_sequence"
-    case initialization
+    case initialization, zeta
   }
 
   /// A layer of `type` with no hyper-parameters set.
@@ -149,6 +153,15 @@ public struct LayerDescription: Codable, Equatable, Sendable {
     d.kernel = kernel
     d.stride = stride
     d.padding = padding
+    return d
+  }
+
+  public static func sparseConv2d(
+    filters: Int, kernel: Int, topology: TopologyDescription, stride: Int? = nil, padding: Padding? = nil
+  ) -> LayerDescription {
+    var d = conv2d(filters: filters, kernel: kernel, stride: stride, padding: padding)
+    d.type = .sparseConv2d
+    d.topology = topology
     return d
   }
 

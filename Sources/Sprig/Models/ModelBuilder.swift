@@ -17,13 +17,26 @@ extension Sequential {
     var rng = SeededGenerator(seed: seed)
     var builder = ModelBuilder(source: source, shape: .init(description.input))
     var layers: [Layer] = []
+    var zetas: [ObjectIdentifier: Double] = [:]
     for (index, layer) in description.layers.enumerated() {
-      layers.append(try builder.build(layer, index: index, using: &rng))
+      let built = try builder.build(layer, index: index, using: &rng)
+      if let zeta = layer.zeta {
+        let matrices = (built as? HasSparseLayers)?.sparseLayers ?? []
+        guard !matrices.isEmpty else {
+          throw ModelDescriptionError(source: source, layer: index, type: layer.type, field: "zeta", message: "is set, but this layer has no sparse connections to rewire")
+        }
+        guard (0...1).contains(zeta) else {
+          throw ModelDescriptionError(source: source, layer: index, type: layer.type, field: "zeta", message: "must be in [0, 1], got \(zeta)")
+        }
+        for m in matrices { zetas[ObjectIdentifier(m)] = zeta }
+      }
+      layers.append(built)
     }
     guard !layers.isEmpty else { throw ModelDescriptionError(source: source, path: "layers", message: "is empty") }
     self.init(layers)
     storedDescription = description
     localWindows = builder.localWindows
+    zetaOverrides = zetas
   }
 }
 
@@ -108,6 +121,20 @@ struct ModelBuilder {
       guard conv.outputShape.featureCount > 0 else { throw fail("kernel", "\(kernel) leaves no output pixels of \(input)") }
       layer = conv
       shape = .image(conv.outputShape)
+    case .sparseConv2d:
+      let input = try image()
+      let filters = try positive(d.filters, "filters")
+      let kernel = try positive(d.kernel, "kernel")
+      let stride = try positive(d.stride ?? 1, "stride")
+      let topology = try required(d.topology, "topology")
+      let pattern = try Self.pattern(
+        topology, inputs: input.channels * kernel * kernel, outputs: filters, fail: fail, using: &rng)
+      let conv = SparseConv2D(
+        input: input, kernelSize: kernel, stride: stride, padding: d.padding ?? .same, pattern: pattern,
+        initialization: initialization, using: &rng)
+      guard conv.outputShape.featureCount > 0 else { throw fail("kernel", "\(kernel) leaves no output pixels of \(input)") }
+      layer = conv
+      shape = .image(conv.outputShape)
     case .maxPool2d, .avgPool2d, .l2Pool2d:
       let input = try image()
       let size = try positive(d.size ?? 2, "size")
@@ -150,10 +177,21 @@ struct ModelBuilder {
       }
       let perStep = n / steps
       let cell: RecurrentCell
-      switch d.type {
-      case .rnn: cell = RNNCell(inputSize: perStep, hiddenSize: units, using: &rng)
-      case .lstm: cell = LSTMCell(inputSize: perStep, hiddenSize: units, using: &rng)
-      default: cell = GRUCell(inputSize: perStep, hiddenSize: units, using: &rng)
+      // Sparse gates start Glorot-scaled to each row's fan-in (sigmoid and tanh units).
+      let gateInitialization = d.initialization ?? .glorotUniform
+      switch (d.type, d.topology) {
+      case (.rnn, nil): cell = RNNCell(inputSize: perStep, hiddenSize: units, using: &rng)
+      case (.rnn, _): throw fail("topology", "sparse cells are lstm and gru; leave topology out of an rnn")
+      case (.lstm, nil): cell = LSTMCell(inputSize: perStep, hiddenSize: units, using: &rng)
+      case (.lstm, let topology?):
+        let pattern = try Self.pattern(topology, inputs: perStep + units, outputs: 4 * units, fail: fail, using: &rng)
+        cell = SparseLSTMCell(inputSize: perStep, pattern: pattern, initialization: gateInitialization, using: &rng)
+      case (_, nil): cell = GRUCell(inputSize: perStep, hiddenSize: units, using: &rng)
+      case (_, let topology?):
+        let inputPattern = try Self.pattern(topology, inputs: perStep, outputs: 3 * units, fail: fail, using: &rng)
+        let hiddenPattern = try Self.pattern(topology, inputs: units, outputs: 3 * units, fail: fail, using: &rng)
+        cell = SparseGRUCell(
+          inputPattern: inputPattern, hiddenPattern: hiddenPattern, initialization: gateInitialization, using: &rng)
       }
       let returnsSequence = d.returnSequence ?? false
       layer = Recurrent(cell: cell, steps: steps, returnsSequence: returnsSequence)

@@ -17,6 +17,7 @@ extension Sequential {
   static func inputDescription(of first: Layer) -> InputDescription {
     switch first {
     case let conv as Conv2D: return InputDescription(image: conv.geometry.input)
+    case let conv as SparseConv2D: return InputDescription(image: conv.geometry.input)
     case let pool as PoolingLayer: return InputDescription(image: pool.geometry.input)
     case let flatten as Flatten: return InputDescription(image: flatten.shape)
     default: return InputDescription(features: first.inputSize)
@@ -37,10 +38,21 @@ extension Sequential {
       d.stride = p.geometry.stride
       d.padding = p.geometry.padding
       return d
+    case let c as SparseConv2D:
+      return .sparseConv2d(
+        filters: c.outputChannels, kernel: c.geometry.kernelSize,
+        topology: TopologyDescription(kind: .er, density: c.kernel.pattern.density), stride: c.geometry.stride,
+        padding: c.geometry.padding)
     case is Flatten: return LayerDescription(.flatten)
     case let r as Recurrent:
-      let type: LayerType = r.cell is LSTMCell ? .lstm : r.cell is GRUCell ? .gru : .rnn
-      return .recurrent(type, units: r.cell.hiddenSize, steps: r.steps, returnSequence: r.returnsSequence)
+      let type: LayerType = r.cell is LSTMCell || r.cell is SparseLSTMCell ? .lstm : r.cell is GRUCell || r.cell is SparseGRUCell ? .gru : .rnn
+      var d = LayerDescription.recurrent(type, units: r.cell.hiddenSize, steps: r.steps, returnSequence: r.returnsSequence)
+      if !r.sparseLayers.isEmpty {
+        let connections = r.sparseLayers.reduce(0) { $0 + $1.connectionCount }
+        let possible = r.sparseLayers.reduce(0) { $0 + $1.inputSize * $1.outputSize }
+        d.topology = TopologyDescription(kind: .er, density: Double(connections) / Double(possible))
+      }
+      return d
     default:
       guard let kind = ActivationKind(layer: layer) else {
         preconditionFailure("Sequential.description: \(layer.name) has no description; add its case to LayerDescription")

@@ -12,6 +12,9 @@ public final class Sequential {
   /// The local windows of each locally connected layer, for evolution
   /// that regrows inside them (`set-local`); filled by the description builder.
   public internal(set) var localWindows: [(layer: SparseLinear, windows: LocalWindows)] = []
+  /// SET's ζ for the sparse matrices whose layer description sets its own
+  /// (`zeta`), by matrix; the others take the training's.
+  public internal(set) var zetaOverrides: [ObjectIdentifier: Double] = [:]
 
   /// A model over `layers`; each layer's input size must match the previous output size.
   public init(_ layers: [Layer]) {

@@ -30,6 +30,7 @@ public final class Trainer {
 
   private let loss = SoftmaxCrossEntropy()
   private let reconstructionLoss: Loss?
+  private var zetaStrategies: [Double: EvolutionStrategy] = [:]
   /// RigL's view of the last batch's activations and gradients, when it evolves the model.
   private let gradientCapture: GradientCapture?
   private var shuffleRNG: SeededGenerator
@@ -231,6 +232,21 @@ public final class Trainer {
     return history
   }
 
+  /// The strategy of these options at another ζ (a layer's own `zeta`),
+  /// made once: a plain, unscheduled rewiring at that ζ.
+  private func strategy(zeta: Double) -> EvolutionStrategy {
+    if let made = zetaStrategies[zeta] { return made }
+    var o = options
+    o.zeta = zeta
+    o.zetaSchedule = .constant
+    o.evolutionUnit = .epochs
+    o.evolutionEnd = nil
+    if o.evolution == .rigl { o.evolution = .set }  // RigL's gradient capture serves the main strategy only
+    let made = (try? o.makeEvolution(initialization: .heUniform, windows: model.localWindows)) ?? NoEvolution()
+    zetaStrategies[zeta] = made
+    return made
+  }
+
   /// Rewires every sparse layer once; returns the seconds it took.
   private func rewire() -> Double {
     let t0 = Date()
@@ -240,7 +256,13 @@ public final class Trainer {
     let sgd = gradientCapture == nil ? nil : optimizer as? SGD
     sgd?.unfoldMomentum(model.parameters)
     gradientCapture?.capture(model: model, features: batchX, targets: batchY)
-    for layer in model.sparseLayers { _ = evolution.rewire(layer, using: &evolutionRNG) }
+    for layer in model.sparseLayers {
+      guard let zeta = model.zetaOverrides[ObjectIdentifier(layer)] else {
+        _ = evolution.rewire(layer, using: &evolutionRNG)
+        continue
+      }
+      if zeta > 0 { _ = strategy(zeta: zeta).rewire(layer, using: &evolutionRNG) }
+    }
     gradientCapture?.removeAll()
     sgd?.foldMomentum(into: model.parameters)
     return Date().timeIntervalSince(t0)
