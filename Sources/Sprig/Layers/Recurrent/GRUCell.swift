@@ -78,17 +78,7 @@ public final class GRUCell: RecurrentCell {
     gates[t].withUnsafeMutableBufferPointer { a in
       hiddenProducts[t].withUnsafeBufferPointer { p in
         state.withUnsafeBufferPointer { hp in
-          next.withUnsafeMutableBufferPointer { n in
-            for k in 0..<hb {
-              let reset = logistic(a[k] + p[k])
-              let update = logistic(a[hb + k] + p[hb + k])
-              let candidate = tanh(a[2 * hb + k] + reset * p[2 * hb + k])
-              a[k] = reset
-              a[hb + k] = update
-              a[2 * hb + k] = candidate
-              n[k] = (1 - update) * candidate + update * hp[k]
-            }
-          }
+          next.withUnsafeMutableBufferPointer { GRUGates.forward(a, hiddenProducts: p, previous: hp, next: $0, count: hb) }
         }
       }
     }
@@ -111,20 +101,9 @@ public final class GRUCell: RecurrentCell {
             inputGateGradient.withUnsafeMutableBufferPointer { gx in
               hiddenGateGradient.withUnsafeMutableBufferPointer { gh in
                 dPrevious.withUnsafeMutableBufferPointer { dp in
-                  for k in 0..<hb {
-                    let (reset, update, candidate) = (a[k], a[hb + k], a[2 * hb + k])
-                    let delta = d[k]
-                    let dn = delta * (1 - update) * (1 - candidate * candidate)
-                    let dr = dn * p[2 * hb + k] * reset * (1 - reset)
-                    let du = delta * (hp[k] - candidate) * update * (1 - update)
-                    gx[k] = dr
-                    gx[hb + k] = du
-                    gx[2 * hb + k] = dn
-                    gh[k] = dr
-                    gh[hb + k] = du
-                    gh[2 * hb + k] = dn * reset
-                    dp[k] = delta * update  // the direct path; W_hᵀ·A is added below
-                  }
+                  GRUGates.backward(
+                    a, candidateHidden: UnsafeBufferPointer(rebasing: p[(2 * hb)...]), previous: hp, stateGradient: d,
+                    inputGateGradient: gx, hiddenGateGradient: gh, previousStateGradient: dp, count: hb)
                 }
               }
             }

@@ -77,21 +77,7 @@ public final class LSTMCell: RecurrentCell {
         cellTanh[t].withUnsafeMutableBufferPointer { cTanh in
           state.withUnsafeBufferPointer { s in
             next.withUnsafeMutableBufferPointer { n in
-              for k in 0..<hb {
-                let inputGate = logistic(a[k]), forget = logistic(a[hb + k])
-                let outputGate = logistic(a[2 * hb + k]), candidate = tanh(a[3 * hb + k])
-                a[k] = inputGate
-                a[hb + k] = forget
-                a[2 * hb + k] = outputGate
-                a[3 * hb + k] = candidate
-                let cp = s[hb + k]
-                let c = forget * cp + inputGate * candidate
-                let tc = tanh(c)
-                cPrevious[k] = cp
-                cTanh[k] = tc
-                n[k] = outputGate * tc
-                n[hb + k] = c
-              }
+              LSTMGates.forward(a, state: s, previousCell: cPrevious, cellTanh: cTanh, next: n, count: hb)
             }
           }
         }
@@ -113,16 +99,9 @@ public final class LSTMCell: RecurrentCell {
           dS.withUnsafeBufferPointer { d in
             gateGradient.withUnsafeMutableBufferPointer { dA in
               dPrevious.withUnsafeMutableBufferPointer { dp in
-                for k in 0..<hb {
-                  let (inputGate, forget, outputGate, candidate) = (a[k], a[hb + k], a[2 * hb + k], a[3 * hb + k])
-                  let dh = d[k], tc = cTanh[k]
-                  let dc = d[hb + k] + dh * outputGate * (1 - tc * tc)
-                  dA[k] = dc * candidate * inputGate * (1 - inputGate)
-                  dA[hb + k] = dc * cPrevious[k] * forget * (1 - forget)
-                  dA[2 * hb + k] = dh * tc * outputGate * (1 - outputGate)
-                  dA[3 * hb + k] = dc * inputGate * (1 - candidate * candidate)
-                  dp[hb + k] = dc * forget  // ∂c_{t−1}; ∂h_{t−1} comes from Wᵀ·A below
-                }
+                LSTMGates.backward(
+                  a, previousCell: cPrevious, cellTanh: cTanh, stateGradient: d, gateGradient: dA,
+                  previousStateGradient: dp, count: hb)
               }
             }
           }

@@ -34,13 +34,12 @@ public final class SparseGRUCell: SparseRecurrentCell {
   private var batch = 0
   private let x = Matrix(rows: 0, columns: 0)  // x_t, I × B
   private let previous = Matrix(rows: 0, columns: 0)  // h_{t−1}, H × B
-  private let inputProduct = Matrix(rows: 0, columns: 0)  // W_x·x_t + b_x, 3H × B
   private let hiddenProduct = Matrix(rows: 0, columns: 0)  // W_h·h_{t−1} + b_h, 3H × B
   private let inputs = StepColumns()  // every x_t, I × T·B
   private let previousHidden = StepColumns()  // every h_{t−1}, H × T·B
   private let inputGateGradients = StepColumns()  // every A_x, 3H × T·B
   private let hiddenGateGradients = StepColumns()  // every A_h, 3H × T·B
-  private var activated: [[Float]] = []  // r, u, n per step, 3H × B
+  private var activated: [Matrix] = []  // W_x·x_t + b_x, then the activated r, u, n; 3H × B per step
   private var candidateHidden: [[Float]] = []  // nʰ per step, H × B
   private let inputGateGradient = Matrix(rows: 0, columns: 0)  // A_x, 3H × B
   private let hiddenGateGradient = Matrix(rows: 0, columns: 0)  // A_h, 3H × B
@@ -104,7 +103,7 @@ public final class SparseGRUCell: SparseRecurrentCell {
     previousHidden.prepare(rows: h, steps: steps, batch: batch)
     inputGateGradients.prepare(rows: 3 * h, steps: steps, batch: batch)
     hiddenGateGradients.prepare(rows: 3 * h, steps: steps, batch: batch)
-    resizeCache(&activated, steps: steps, count: 3 * h * batch)
+    if activated.count != steps { activated = (0..<steps).map { _ in Matrix(rows: 0, columns: 0) } }
     resizeCache(&candidateHidden, steps: steps, count: h * batch)
   }
 
@@ -117,27 +116,13 @@ public final class SparseGRUCell: SparseRecurrentCell {
     }
     inputs.store(x, step: t)
     previousHidden.store(previous, step: t)
-    inputGates.multiply(x, into: inputProduct)
+    inputGates.multiply(x, into: activated[t])
     hiddenGates.multiply(previous, into: hiddenProduct)
-    inputProduct.elements.withUnsafeBufferPointer { px in
-      hiddenProduct.elements.withUnsafeBufferPointer { ph in
-        activated[t].withUnsafeMutableBufferPointer { a in
-          candidateHidden[t].withUnsafeMutableBufferPointer { nh in
-            state.withUnsafeBufferPointer { hp in
-              next.withUnsafeMutableBufferPointer { n in
-                for k in 0..<hb {
-                  let reset = logistic(px[k] + ph[k])
-                  let update = logistic(px[hb + k] + ph[hb + k])
-                  let candidate = tanh(px[2 * hb + k] + reset * ph[2 * hb + k])
-                  a[k] = reset
-                  a[hb + k] = update
-                  a[2 * hb + k] = candidate
-                  nh[k] = ph[2 * hb + k]
-                  n[k] = (1 - update) * candidate + update * hp[k]
-                }
-              }
-            }
-          }
+    hiddenProduct.elements.withUnsafeBufferPointer { ph in
+      candidateHidden[t].withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: ph.baseAddress! + 2 * hb, count: hb) }
+      activated[t].elements.withUnsafeMutableBufferPointer { a in
+        state.withUnsafeBufferPointer { hp in
+          next.withUnsafeMutableBufferPointer { GRUGates.forward(a, hiddenProducts: ph, previous: hp, next: $0, count: hb) }
         }
       }
     }
@@ -152,27 +137,16 @@ public final class SparseGRUCell: SparseRecurrentCell {
     previousHidden.load(step: t, into: previous)
     inputGateGradient.reshape(rows: 3 * h, columns: b)
     hiddenGateGradient.reshape(rows: 3 * h, columns: b)
-    activated[t].withUnsafeBufferPointer { a in
+    activated[t].elements.withUnsafeBufferPointer { a in
       candidateHidden[t].withUnsafeBufferPointer { nh in
         previous.elements.withUnsafeBufferPointer { hp in
           dH.withUnsafeBufferPointer { d in
             inputGateGradient.elements.withUnsafeMutableBufferPointer { gx in
               hiddenGateGradient.elements.withUnsafeMutableBufferPointer { gh in
                 dPrevious.withUnsafeMutableBufferPointer { dp in
-                  for k in 0..<hb {
-                    let (reset, update, candidate) = (a[k], a[hb + k], a[2 * hb + k])
-                    let delta = d[k]
-                    let dn = delta * (1 - update) * (1 - candidate * candidate)
-                    let dr = dn * nh[k] * reset * (1 - reset)
-                    let du = delta * (hp[k] - candidate) * update * (1 - update)
-                    gx[k] = dr
-                    gx[hb + k] = du
-                    gx[2 * hb + k] = dn
-                    gh[k] = dr
-                    gh[hb + k] = du
-                    gh[2 * hb + k] = dn * reset
-                    dp[k] = delta * update  // the direct path; W_hᵀ·A_h is added below
-                  }
+                  GRUGates.backward(
+                    a, candidateHidden: nh, previous: hp, stateGradient: d, inputGateGradient: gx,
+                    hiddenGateGradient: gh, previousStateGradient: dp, count: hb)
                 }
               }
             }

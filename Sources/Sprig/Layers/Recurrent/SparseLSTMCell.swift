@@ -33,10 +33,9 @@ public final class SparseLSTMCell: SparseRecurrentCell {
 
   private var batch = 0
   private let z = Matrix(rows: 0, columns: 0)  // [x_t; h_{t−1}] of the step being run, (I+H) × B
-  private let preactivation = Matrix(rows: 0, columns: 0)  // W·z_t + b, 4H × B
   private let inputs = StepColumns()  // every z_t, (I+H) × T·B, for the SDDMM
   private let gateGradients = StepColumns()  // every A_t, 4H × T·B, for the SDDMM
-  private var activated: [[Float]] = []  // i, f, o, g per step, 4H × B
+  private var activated: [Matrix] = []  // W·z_t + b, then the activated i, f, o, g; 4H × B per step
   private var previousCell: [[Float]] = []  // c_{t−1}, H × B
   private var cellTanh: [[Float]] = []  // tanh(c_t), H × B
   private let gateGradient = Matrix(rows: 0, columns: 0)  // A_t, 4H × B
@@ -88,7 +87,7 @@ public final class SparseLSTMCell: SparseRecurrentCell {
     z.reshape(rows: i + h, columns: batch)
     inputs.prepare(rows: i + h, steps: steps, batch: batch)
     gateGradients.prepare(rows: 4 * h, steps: steps, batch: batch)
-    resizeCache(&activated, steps: steps, count: 4 * h * batch)
+    if activated.count != steps { activated = (0..<steps).map { _ in Matrix(rows: 0, columns: 0) } }
     resizeCache(&previousCell, steps: steps, count: h * batch)
     resizeCache(&cellTanh, steps: steps, count: h * batch)
   }
@@ -101,29 +100,13 @@ public final class SparseLSTMCell: SparseRecurrentCell {
       state.withUnsafeBufferPointer { (zp.baseAddress! + i * b).update(from: $0.baseAddress!, count: hb) }
     }
     inputs.store(z, step: t)
-    gates.multiply(z, into: preactivation)
-    preactivation.elements.withUnsafeBufferPointer { p in
-      activated[t].withUnsafeMutableBufferPointer { a in
-        previousCell[t].withUnsafeMutableBufferPointer { cPrevious in
-          cellTanh[t].withUnsafeMutableBufferPointer { cTanh in
-            state.withUnsafeBufferPointer { s in
-              next.withUnsafeMutableBufferPointer { n in
-                for k in 0..<hb {
-                  let inputGate = logistic(p[k]), forget = logistic(p[hb + k])
-                  let outputGate = logistic(p[2 * hb + k]), candidate = tanh(p[3 * hb + k])
-                  a[k] = inputGate
-                  a[hb + k] = forget
-                  a[2 * hb + k] = outputGate
-                  a[3 * hb + k] = candidate
-                  let cp = s[hb + k]
-                  let c = forget * cp + inputGate * candidate
-                  let tc = tanh(c)
-                  cPrevious[k] = cp
-                  cTanh[k] = tc
-                  n[k] = outputGate * tc
-                  n[hb + k] = c
-                }
-              }
+    gates.multiply(z, into: activated[t])
+    activated[t].elements.withUnsafeMutableBufferPointer { a in
+      previousCell[t].withUnsafeMutableBufferPointer { cPrevious in
+        cellTanh[t].withUnsafeMutableBufferPointer { cTanh in
+          state.withUnsafeBufferPointer { s in
+            next.withUnsafeMutableBufferPointer { n in
+              LSTMGates.forward(a, state: s, previousCell: cPrevious, cellTanh: cTanh, next: n, count: hb)
             }
           }
         }
@@ -138,22 +121,15 @@ public final class SparseLSTMCell: SparseRecurrentCell {
     let (i, h, b) = (inputSize, hiddenSize, batch)
     let hb = h * b
     gateGradient.reshape(rows: 4 * h, columns: b)
-    activated[t].withUnsafeBufferPointer { a in
+    activated[t].elements.withUnsafeBufferPointer { a in
       previousCell[t].withUnsafeBufferPointer { cPrevious in
         cellTanh[t].withUnsafeBufferPointer { cTanh in
           dS.withUnsafeBufferPointer { d in
             gateGradient.elements.withUnsafeMutableBufferPointer { dA in
               dPrevious.withUnsafeMutableBufferPointer { dp in
-                for k in 0..<hb {
-                  let (inputGate, forget, outputGate, candidate) = (a[k], a[hb + k], a[2 * hb + k], a[3 * hb + k])
-                  let dh = d[k], tc = cTanh[k]
-                  let dc = d[hb + k] + dh * outputGate * (1 - tc * tc)
-                  dA[k] = dc * candidate * inputGate * (1 - inputGate)
-                  dA[hb + k] = dc * cPrevious[k] * forget * (1 - forget)
-                  dA[2 * hb + k] = dh * tc * outputGate * (1 - outputGate)
-                  dA[3 * hb + k] = dc * inputGate * (1 - candidate * candidate)
-                  dp[hb + k] = dc * forget  // ∂c_{t−1}; ∂h_{t−1} comes from Wᵀ·A below
-                }
+                LSTMGates.backward(
+                  a, previousCell: cPrevious, cellTanh: cTanh, stateGradient: d, gateGradient: dA,
+                  previousStateGradient: dp, count: hb)
               }
             }
           }
