@@ -144,7 +144,10 @@ struct ModelsBenchmark: ParsableCommand {
         + String(format: rs.count > 1 ? "%.2f ± %.2f %%" : "%.2f %%", mean, sd)
         + " | \(sparse) | \(r.parameters) | \(String(format: "%.1f", seconds)) | `\(command)` |\n"
     }
-    if let r = records.first { md += "\nMeasured on \(r.machine), \(r.threads) threads, git \(r.git_commit).\n" }
+    // A suite can span commits and machines: name every one its runs saw.
+    let machines = Set(records.map { "\($0.machine), \($0.threads) threads" }).sorted().joined(separator: "; ")
+    let commits = Set(records.map(\.git_commit)).sorted().joined(separator: ", ")
+    if !records.isEmpty { md += "\nMeasured on \(machines), git \(commits) (each run's commit is in its JSON).\n" }
     return md
   }
 }

@@ -35,6 +35,13 @@ def write_idx(path, array):
         f.write(array.tobytes())
 
 
+def rebuild(tensors, matrix):
+    """The CSR matrix a `sparse_matrices` entry names, at its listed shape."""
+    p = matrix["prefix"]
+    return scipy.sparse.csr_matrix(
+        (tensors[p + ".weight"], tensors[p + ".col_idx"], tensors[p + ".row_ptr"]), shape=(matrix["rows"], matrix["columns"]))
+
+
 def walk_shapes(description):
     """Yields (layer index, layer, input shape) with the shape as (C, H, W) or (features,)."""
     image = description["input"].get("image")
@@ -189,9 +196,7 @@ def main():
             check(f"{model}: one listed matrix per sparse matrix the description implies",
                   sorted((m["layer"], m["rows"], m["columns"]) for m in matrices) == sorted(shapes), (matrices, shapes))
             for m in matrices:
-                w = scipy.sparse.csr_matrix(
-                    (tensors[m["prefix"] + ".weight"], tensors[m["prefix"] + ".col_idx"], tensors[m["prefix"] + ".row_ptr"]),
-                    shape=(m["rows"], m["columns"]))
+                w = rebuild(tensors, m)
                 check(f"{model}: {m['prefix']} rebuilds as a canonical {m['rows']}x{m['columns']} CSR matrix",
                       w.has_canonical_format and 0 < w.nnz < m["rows"] * m["columns"])
             for m in matrices:
@@ -199,9 +204,7 @@ def main():
                 if layer["type"] != "sparse_conv2d":
                     continue
                 c, h, wd = input_image_of(description, m["layer"])
-                kernel = scipy.sparse.csr_matrix(
-                    (tensors[m["prefix"] + ".weight"], tensors[m["prefix"] + ".col_idx"], tensors[m["prefix"] + ".row_ptr"]),
-                    shape=(m["rows"], m["columns"])).toarray().reshape(m["rows"], c, layer["kernel"], layer["kernel"])
+                kernel = rebuild(tensors, m).toarray().reshape(m["rows"], c, layer["kernel"], layer["kernel"])
                 bias = tensors[m["prefix"] + ".bias"]
                 x = rng.standard_normal((3, c * h * wd)).astype(np.float32)
                 x_path, y_path = os.path.join(tmp, "cx.csv"), os.path.join(tmp, "cy.csv")

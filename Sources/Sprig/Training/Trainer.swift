@@ -18,7 +18,8 @@ import Foundation
 public final class Trainer {
   public let model: Sequential
   public let options: TrainingOptions
-  /// Classify the labels, or reconstruct the input.
+  /// Classify the labels, or reconstruct the input (by default what the
+  /// model description's `loss` says).
   public let objective: TrainingObjective
   public let optimizer: Optimizer
   public let evolution: EvolutionStrategy
@@ -44,10 +45,13 @@ public final class Trainer {
 
   public init(
     model: Sequential, options: TrainingOptions, optimizer: Optimizer? = nil, evolution: EvolutionStrategy? = nil,
-    objective: TrainingObjective = .classification, run: RunDirectory? = nil, display: ProgressDisplay? = nil
+    objective: TrainingObjective? = nil, run: RunDirectory? = nil, display: ProgressDisplay? = nil
   ) {
     self.model = model
     self.options = options
+    // The model's own description says what it is for; an unknown loss was
+    // refused when the description was read (`TrainingObjective(description:)`).
+    let objective = objective ?? (try? TrainingObjective(description: model.description)) ?? .classification
     self.objective = objective
     if case .reconstruction(let kind) = objective { reconstructionLoss = kind.makeLoss() } else { reconstructionLoss = nil }
     self.optimizer = optimizer ?? options.makeOptimizer()

@@ -44,7 +44,8 @@ final class TrainerObjectiveTests: XCTestCase {
     options.zeta = 0
     let before = Trainer.evaluate(model, on: split.test, objective: .reconstruction(.meanSquaredError))
     options.epochs = 20
-    let trainer = Trainer(model: model, options: options, objective: .reconstruction(.meanSquaredError))
+    let trainer = Trainer(model: model, options: options)
+    XCTAssertEqual(trainer.objective, .reconstruction(.meanSquaredError), "taken from the description's loss")
     let history = try trainer.fit(split)
     XCTAssertLessThan(history.last!.testLoss, before.loss / 4, "reconstruction error falls")
     XCTAssertEqual(history.last!.testAccuracy, 0, "no accuracy is measured for a reconstruction")
