@@ -5,6 +5,8 @@ let package = Package(
   name: "Sprig",
   products: [
     .library(name: "Sprig", targets: ["Sprig"]),
+    // The command line as a library: Distributed/'s sprig-mpi runs the same commands.
+    .library(name: "SprigCLI", targets: ["SprigCLI"]),
     .executable(name: "sprig", targets: ["sprig"]),
     .executable(name: "sprig-bench", targets: ["SprigBench"]),
   ],

@@ -85,6 +85,10 @@ struct Train: ParsableCommand {
   @Flag(help: "Go on with the unfinished run in --out (same options), from the epoch after its last saved one.")
   var resume = false
   @Flag(help: "Print only the final line.") var quiet = false
+  @Flag(help: "Train on every rank `mpirun` started (sprig-mpi only): each takes its share of every batch and the gradients are summed over MPI. Threads per rank default to the cores over the ranks on the machine.")
+  var distributed = false
+  @Option(help: "With --distributed: local steps instead, each rank on its own batches, parameters averaged every N steps (WASAP-style).")
+  var averageEvery: Int?
 
   /// The MLP options given, by flag name: they describe the MLP built when there is no --model.
   var mlpFlagsGiven: [String] {
@@ -108,6 +112,10 @@ struct Train: ParsableCommand {
     if let zeta, !(0...1).contains(zeta) { throw ValidationError("--zeta must be in [0, 1], got \(zeta).") }
     if let dropout, !(0..<1).contains(dropout) { throw ValidationError("--dropout must be in [0, 1), got \(dropout).") }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads).") }
+    if let averageEvery {
+      guard distributed else { throw ValidationError("--average-every averages over the ranks of --distributed; add --distributed.") }
+      guard averageEvery > 0 else { throw ValidationError("--average-every must be positive, got \(averageEvery).") }
+    }
     if let maxGradientNorm, !(maxGradientNorm > 0) {
       throw ValidationError("--max-gradient-norm must be positive, got \(maxGradientNorm).")
     }
@@ -187,6 +195,19 @@ struct Train: ParsableCommand {
   func run() throws {
     if resume && output == nil { throw ValidationError("--resume needs --out FOLDER: the run folder to go on with.") }
     if let threads { Parallel.threadCount = threads }
+    var group: Collective?
+    if distributed {
+      guard let runtime = Distribution.runtime else {
+        throw ValidationError(
+          "--distributed trains over MPI, which this sprig was built without: build sprig-mpi (swift build -c release --package-path Distributed) and run `mpirun -np N Distributed/.build/release/sprig-mpi train --distributed …` (docs/distributed.md).")
+      }
+      let started = try runtime.start()
+      group = started.group
+      if threads == nil { Parallel.threadCount = max(1, Parallel.threadCount / max(1, started.ranksOnThisMachine)) }
+    }
+    // Rank 0 alone prints and writes the run folder.
+    let isRoot = (group?.rank ?? 0) == 0
+    let quiet = self.quiet || !isRoot
     let datasetName = data.dataset ?? .fashionMNIST
     if printModel && !data.readsFiles {
       let description = try resolvedDescription(shape: datasetName.imageShape, classes: datasetName.classCount)
@@ -217,33 +238,40 @@ struct Train: ParsableCommand {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     let optionsJSON = String(decoding: try encoder.encode(options), as: UTF8.self)
-    if resume { try checkResumable(url, options: optionsJSON) }
-    let run = try RunDirectory(
-      url: url, scaling: scaling,
-      info: [
-        "dataset": split.name,
-        "image_shape": "\(split.train.shape.height)x\(split.train.shape.width)x\(split.train.shape.channels)",
-        "normalization": normalization.rawValue,
-        "options": optionsJSON,
-      ], resuming: resume)
+    var info = [
+      "dataset": split.name,
+      "image_shape": "\(split.train.shape.height)x\(split.train.shape.width)x\(split.train.shape.channels)",
+      "normalization": normalization.rawValue,
+      "options": optionsJSON,
+    ]
+    let parallelism: DataParallelism = averageEvery.map { .localSteps(averagingPeriod: $0) } ?? .synchronous
+    if let group {
+      info["ranks"] = String(group.size)
+      info["parallelism"] = parallelism.description
+    }
+    if resume { try checkResumable(url, options: optionsJSON, info: info) }
+    let run = isRoot ? try RunDirectory(url: url, scaling: scaling, info: info, resuming: resume) : nil
     let display = ProgressDisplay()
     if !quiet {
       display.message(
         "sprig train: \(description.name ?? "model") on \(split.name) (\(split.train.count) train, \(split.test.count) test), "
           + "\(model.layers.filter { $0.parameterCount > 0 }.map { $0.name }.joined(separator: ", ")), "
-          + "\(model.connectionCount) connections, \(threadsPhrase(Parallel.threadCount)), seed \(seed)")
+          + "\(model.connectionCount) connections, "
+          + (group.map { "\($0.size) ranks (\(parallelism)) of \(threadsPhrase(Parallel.threadCount)) each" } ?? threadsPhrase(Parallel.threadCount))
+          + ", seed \(seed)")
       display.message("run folder: \(url.path)")
     }
     let initialization = description.layers.first(where: { $0.type == .sparseLinear })?.initialization ?? .heUniform
     let trainer = Trainer(
       model: model, options: options,
       evolution: try options.makeEvolution(initialization: initialization, windows: model.localWindows),
-      objective: objective, run: run, display: quiet ? nil : display)
+      objective: objective, run: run, display: quiet ? nil : display, collective: group, parallelism: parallelism)
     if resume {
-      try trainer.resume(from: run.resumeURL)
+      try trainer.resume(from: url.appendingPathComponent("resume.safetensors"))
       if !quiet { display.message("resumed after epoch \(trainer.history.count) of \(options.epochs)") }
     }
     let history = try trainer.fit(split)
+    guard let run else { return }
     let last = history.last!
     let medianEpoch = history.map(\.epochSeconds).sorted()[history.count / 2]
     let result: String
@@ -258,16 +286,24 @@ struct Train: ParsableCommand {
   }
 
   /// Fails with what to do unless `url` holds an unfinished run trained with `options`.
-  func checkResumable(_ url: URL, options: String) throws {
+  func checkResumable(_ url: URL, options: String, info: [String: String]) throws {
     let state = url.appendingPathComponent("resume.safetensors")
     guard FileManager.default.fileExists(atPath: state.path) else {
       throw ValidationError(
         "\(url.path) has no resume.safetensors: the run finished, or never completed an epoch. Start it again without --resume.")
     }
     let checkpoint = url.appendingPathComponent("model.safetensors")
-    if let saved = try? Checkpoint(contentsOf: checkpoint).info["options"], saved != options {
+    let saved = try? Checkpoint(contentsOf: checkpoint).info
+    if let savedOptions = saved?["options"], savedOptions != options {
       throw ValidationError(
-        "\(url.path) was trained with other options (\(saved)); pass the same flags as the run you resume.")
+        "\(url.path) was trained with other options (\(savedOptions)); pass the same flags as the run you resume.")
+    }
+    // The same ranks draw the same batches and sums: another count would
+    // go on as a different run.
+    if let saved, saved["ranks"] != info["ranks"] || saved["parallelism"] != info["parallelism"] {
+      let was = saved["ranks"].map { "\($0) ranks (\(saved["parallelism"] ?? "synchronous"))" } ?? "one process"
+      let now = info["ranks"].map { "\($0) ranks (\(info["parallelism"] ?? "synchronous"))" } ?? "one process"
+      throw ValidationError("\(url.path) was trained on \(was); resume it the same way, not on \(now).")
     }
   }
 }

@@ -26,6 +26,11 @@ public final class Trainer {
   /// Where metrics and checkpoints go (nil: nowhere).
   public let run: RunDirectory?
   public let display: ProgressDisplay?
+  /// The ranks this trainer trains with (nil or one rank: alone). Rank 0
+  /// alone should be given `run` and `display`.
+  public let collective: Collective?
+  /// How the ranks share the work.
+  public let parallelism: DataParallelism
   /// Metrics of the epochs trained so far.
   public private(set) var history: [EpochMetrics] = []
 
@@ -42,11 +47,19 @@ public final class Trainer {
   private let batchX = Matrix(rows: 0, columns: 0)
   private let batchY = Matrix(rows: 0, columns: 0)
   private let outputGradient = Matrix(rows: 0, columns: 0)
+  /// The whole global batch, when augmentation must draw it all before a
+  /// rank takes its columns.
+  private let globalX = Matrix(rows: 0, columns: 0)
+  private let globalY = Matrix(rows: 0, columns: 0)
+  private let bucket = GradientBucket()
 
   public init(
     model: Sequential, options: TrainingOptions, optimizer: Optimizer? = nil, evolution: EvolutionStrategy? = nil,
-    objective: TrainingObjective? = nil, run: RunDirectory? = nil, display: ProgressDisplay? = nil
+    objective: TrainingObjective? = nil, run: RunDirectory? = nil, display: ProgressDisplay? = nil,
+    collective: Collective? = nil, parallelism: DataParallelism = .synchronous
   ) {
+    self.collective = collective
+    self.parallelism = parallelism
     self.model = model
     self.options = options
     // The model's own description says what it is for; an unknown loss was
@@ -80,7 +93,9 @@ public final class Trainer {
     (shuffleRNG, evolutionRNG, augmentationRNG) = (root.derived(1), root.derived(2), root.derived(3))
     let dropoutRoot = root.derived(4)
     for (i, layer) in model.layers.enumerated() {
+      // Each rank masks its own samples with its own stream.
       var stream = dropoutRoot.derived(UInt64(i))
+      if let rank = collective?.rank, rank > 0 { stream = stream.derived(UInt64(rank)) }
       (layer as? Dropout)?.reseed(stream.next())
     }
   }
@@ -133,11 +148,20 @@ public final class Trainer {
       throw TrainingError.unsupported(
         "RigL regrows plain sparse layers only; layer \(index) (\(holder.name)) holds its sparse matrices inside. Use --evolution set (or set-distance) for this model.")
     }
-    let parameters = model.parameters
+    let group = (collective?.size ?? 1) > 1 ? collective : nil
+    if group != nil, gradientCapture != nil {
+      throw TrainingError.unsupported(
+        "RigL regrows where one rank's last batch has the largest gradients, which would differ between ranks; use --evolution set (or set-distance) with --distributed.")
+    }
+    let synchronous = group != nil && parallelism == .synchronous
+    // Ranks built from other seeds or options would sum unequal buffers.
+    try checkRanksAgree(epoch: history.count)
+    var parameters = model.parameters
     // SGD with momentum: sparse layers write the velocity straight from
     // their gradient kernel and hold no gradient (4 bytes a connection);
-    // ordinary gradients return when the run stops.
-    let sgd = optimizer as? SGD
+    // ordinary gradients return when the run stops. Not when ranks must sum
+    // their gradients first.
+    let sgd = synchronous ? nil : optimizer as? SGD
     sgd?.foldMomentum(into: parameters)
     defer { sgd?.unfoldMomentum(parameters) }
     let batchSize = options.batchSize
@@ -153,39 +177,79 @@ public final class Trainer {
       let batches = (order.count + batchSize - 1) / batchSize
       var lossSum = 0.0, correct = 0, seen = 0
       var rewireSeconds = 0.0
-      for b in 0..<batches {
-        let indices = order[(b * batchSize)..<min(order.count, (b + 1) * batchSize)]
+      // Local steps: rank r takes batches r, r + size, …, in rounds that
+      // every rank counts alike, so that all join each averaging.
+      let ranks = group?.size ?? 1, rank = group?.rank ?? 0
+      let localSteps = group != nil && !synchronous
+      let rounds = localSteps ? (batches + ranks - 1) / ranks : batches
+      var averagingPeriod = 1
+      if case .localSteps(let k) = parallelism { averagingPeriod = max(1, k) }
+      for round in 0..<rounds {
+        let b = localSteps ? round * ranks + rank : round
         optimizer.learningRate = options.learningRate(
-          atStep: (epoch - 1) * batchesPerEpoch + b, of: options.epochs * batchesPerEpoch)
-        if let augmentation = options.augmentation {
-          augmentation.fillBatch(
-            from: data.train, indices, features: batchX, oneHotLabels: batchY, scratch: &augmentationScratch,
-            using: &augmentationRNG)
-        } else {
-          data.train.fillBatch(indices, features: batchX, oneHotLabels: batchY)
+          atStep: (epoch - 1) * batchesPerEpoch + min(b, batches - 1), of: options.epochs * batchesPerEpoch)
+        var nonFinite: TrainingError?
+        if b < batches {
+          let indices = order[(b * batchSize)..<min(order.count, (b + 1) * batchSize)]
+          // Synchronous: this rank's share of the global batch.
+          let share =
+            synchronous ? (indices.count * rank / ranks)..<(indices.count * (rank + 1) / ranks) : 0..<indices.count
+          fillBatch(data.train, indices, share: share)
+          if share.isEmpty {
+            for p in parameters { p.gradient.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
+          } else {
+            let logits = model.forward(batchX, training: true)
+            let batchLoss =
+              reconstructionLoss.map { $0(logits, batchX, gradient: outputGradient) }
+              ?? loss(logits, batchY, gradient: outputGradient)
+            if !batchLoss.isFinite {
+              let culprit = model.firstNonFiniteLayer(on: batchX)
+              nonFinite = TrainingError.nonFinite(
+                layer: culprit?.layer.name ?? "loss", layerIndex: culprit?.index ?? model.layers.count,
+                epoch: epoch, batch: b + 1, lastCheckpoint: run?.hasCheckpoint == true ? run!.checkpointURL.path : nil)
+              if group == nil { throw nonFinite! }
+            }
+            lossSum += Double(batchLoss) * Double(share.count)
+            if reconstructionLoss == nil { correct += loss.correctPredictions(logits, batchY) }
+            seen += share.count
+            // The global batch's mean: this rank's mean weighed by its share.
+            if synchronous { outputGradient.scale(by: Float(share.count) / Float(indices.count)) }
+            model.backward(outputGradient)
+          }
         }
-        let logits = model.forward(batchX, training: true)
-        let batchLoss =
-          reconstructionLoss.map { $0(logits, batchX, gradient: outputGradient) } ?? loss(logits, batchY, gradient: outputGradient)
-        guard batchLoss.isFinite else {
-          let culprit = model.firstNonFiniteLayer(on: batchX)
-          throw TrainingError.nonFinite(
-            layer: culprit?.layer.name ?? "loss", layerIndex: culprit?.index ?? model.layers.count,
-            epoch: epoch, batch: b + 1, lastCheckpoint: run?.hasCheckpoint == true ? run!.checkpointURL.path : nil)
+        if synchronous {
+          // One sum of every gradient, and a flag: any rank's NaN stops all.
+          bucket.pack(parameters, \.gradient, extras: [nonFinite == nil ? 0 : 1])
+          bucket.sum(over: group!)
+          let flags = bucket.unpack(into: parameters, \.gradient, extraCount: 1)
+          if flags[0] > 0 {
+            throw nonFinite ?? TrainingError.nonFinite(
+              layer: "another rank's batch", layerIndex: model.layers.count, epoch: epoch, batch: b + 1,
+              lastCheckpoint: run?.hasCheckpoint == true ? run!.checkpointURL.path : nil)
+          }
         }
-        lossSum += Double(batchLoss) * Double(indices.count)
-        if reconstructionLoss == nil { correct += loss.correctPredictions(logits, batchY) }
-        seen += indices.count
-        model.backward(outputGradient)
-        optimizer.step(parameters)
+        if b < batches { optimizer.step(parameters) }
+        if localSteps && ((round + 1) % averagingPeriod == 0 || round == rounds - 1) {
+          try averageParameters(&parameters, nonFinite: nonFinite, epoch: epoch, batch: b + 1)
+        }
         if let scheduled = evolution as? ScheduledEvolution, scheduled.schedule.unit == .steps {
           scheduled.time = (epoch - 1) * batchesPerEpoch + b + 1
-          if scheduled.isDue { rewireSeconds += rewire() }
+          if scheduled.isDue {
+            if localSteps { try averageParameters(&parameters, nonFinite: nil, epoch: epoch, batch: b + 1) }
+            rewireSeconds += try rewireChecked(epoch: epoch)
+            parameters = model.parameters
+          }
         }
         let elapsed = Date().timeIntervalSince(start)
         display?.update(
-          epoch: epoch, epochs: options.epochs, batch: b + 1, batches: batches, loss: lossSum / Double(seen),
-          accuracy: reconstructionLoss == nil ? Double(correct) / Double(seen) : .nan, samplesPerSecond: Double(seen) / elapsed, elapsed: elapsed)
+          epoch: epoch, epochs: options.epochs, batch: min(batches, (round + 1) * (localSteps ? ranks : 1)),
+          batches: batches, loss: lossSum / Double(max(seen, 1)),
+          accuracy: reconstructionLoss == nil ? Double(correct) / Double(max(seen, 1)) : .nan,
+          samplesPerSecond: Double(seen * ranks) / elapsed, elapsed: elapsed)
+      }
+      if let group {
+        let totals = group.sum([lossSum, Double(correct), Double(seen)])
+        (lossSum, correct, seen) = (totals[0], Int(totals[1]), Int(totals[2]))
       }
       let trainSeconds = Date().timeIntervalSince(start)
       let test = evaluate(data.test)
@@ -206,7 +270,10 @@ public final class Trainer {
         scheduled.time = epoch
         due = scheduled.schedule.unit == .epochs && scheduled.isDue
       }
-      if !isLast && due { rewireSeconds += rewire() }
+      if !isLast && due {
+        rewireSeconds += try rewireChecked(epoch: epoch)
+        parameters = model.parameters
+      }
       metrics.rewireSeconds = rewireSeconds
       metrics.epochSeconds = Date().timeIntervalSince(start)
       metrics.connections = model.sparseLayers.map { $0.connectionCount }
@@ -251,6 +318,75 @@ public final class Trainer {
     return made
   }
 
+  /// Puts the samples at `indices` (a global batch) into `batchX` and
+  /// `batchY`, keeping columns `share` of it: this rank's part.
+  private func fillBatch(_ train: LabeledData, _ indices: ArraySlice<Int>, share: Range<Int>) {
+    let whole = share.count == indices.count
+    if let augmentation = options.augmentation {
+      // Augmentation draws for the whole batch in order: a rank draws it all
+      // and keeps its columns, so its samples look as they would alone.
+      let (x, y) = whole ? (batchX, batchY) : (globalX, globalY)
+      augmentation.fillBatch(
+        from: train, indices, features: x, oneHotLabels: y, scratch: &augmentationScratch, using: &augmentationRNG)
+      if !whole {
+        batchX.setColumns(share, of: globalX)
+        batchY.setColumns(share, of: globalY)
+      }
+    } else {
+      let start = indices.startIndex
+      train.fillBatch(
+        indices[(start + share.lowerBound)..<(start + share.upperBound)], features: batchX, oneHotLabels: batchY)
+    }
+  }
+
+  /// Local steps: every rank's parameters replaced by their mean over the
+  /// ranks. A rank that met NaN since the last average stops them all.
+  private func averageParameters(_ parameters: inout [Parameter], nonFinite: TrainingError?, epoch: Int, batch: Int) throws {
+    guard let group = collective else { return }
+    bucket.pack(parameters, \.value, extras: [nonFinite == nil ? 0 : 1])
+    bucket.sum(over: group)
+    let flags = bucket.unpack(into: parameters, \.value, scale: 1 / Float(group.size), extraCount: 1)
+    if flags[0] > 0 {
+      throw nonFinite ?? TrainingError.nonFinite(
+        layer: "another rank's batch", layerIndex: model.layers.count, epoch: epoch, batch: batch,
+        lastCheckpoint: run?.hasCheckpoint == true ? run!.checkpointURL.path : nil)
+    }
+  }
+
+  /// Rewires every sparse layer once and, with several ranks, proves that
+  /// all drew the same topology: each layer's pattern fingerprint is
+  /// compared across ranks. Returns the seconds it took.
+  private func rewireChecked(epoch: Int) throws -> Double {
+    let seconds = rewire()
+    try checkRanksAgree(epoch: epoch)
+    return seconds
+  }
+
+  /// Throws unless every rank holds the same topology in every sparse
+  /// layer that is not a shard (fingerprints and parameter counts compared).
+  private func checkRanksAgree(epoch: Int) throws {
+    guard let group = collective, group.size > 1 else { return }
+    // The layers and their sizes first: ranks that disagree there would
+    // not even make the same number of the calls below.
+    var shape = Fingerprint()
+    shape.mix(model.layers.map { $0 is ShardedSparseLayer ? UInt64.max : UInt64($0.parameterCount) })
+    let shapes = group.gather(shape.value)
+    if Set(shapes).count > 1 {
+      throw TrainingError.topologyDiverged(
+        layer: "the layers' parameter counts", sparseLayerIndex: -1, epoch: epoch, fingerprints: shapes.map { String($0, radix: 16) })
+    }
+    // Shards of a sharded layer differ by design.
+    let shards = Set(model.layers.compactMap { $0 as? ShardedSparseLayer }.flatMap(\.sparseLayers).map(ObjectIdentifier.init))
+    for (index, layer) in model.sparseLayers.enumerated() where !shards.contains(ObjectIdentifier(layer)) {
+      let prints = group.gather(layer.pattern.fingerprint)
+      if Set(prints).count > 1 {
+        throw TrainingError.topologyDiverged(
+          layer: layer.name, sparseLayerIndex: index, epoch: epoch,
+          fingerprints: prints.map { String($0, radix: 16) })
+      }
+    }
+  }
+
   /// Rewires every sparse layer once; returns the seconds it took.
   private func rewire() -> Double {
     let t0 = Date()
@@ -260,12 +396,22 @@ public final class Trainer {
     let sgd = gradientCapture == nil ? nil : optimizer as? SGD
     sgd?.unfoldMomentum(model.parameters)
     gradientCapture?.capture(model: model, features: batchX, targets: batchY)
+    // A sharded layer's shard draws from a stream of its own.
+    var shardStreams: [ObjectIdentifier: UInt64] = [:]
+    for case let sharded as ShardedSparseLayer in model.layers {
+      for layer in sharded.sparseLayers { shardStreams[ObjectIdentifier(layer)] = sharded.rewiringStream }
+    }
     for layer in model.sparseLayers {
+      var shardRNG = shardStreams[ObjectIdentifier(layer)].map { evolutionRNG.derived($0 &+ 1) }
+      func draw(_ rewire: (inout SeededGenerator) -> Void) {
+        if shardRNG != nil { rewire(&shardRNG!) } else { rewire(&evolutionRNG) }
+        if shardRNG != nil { _ = evolutionRNG.next() }  // the shared stream still moves alike on every rank
+      }
       guard let zeta = model.zetaOverrides[ObjectIdentifier(layer)] else {
-        _ = evolution.rewire(layer, using: &evolutionRNG)
+        draw { _ = evolution.rewire(layer, using: &$0) }
         continue
       }
-      if zeta > 0 { _ = strategy(zeta: zeta).rewire(layer, using: &evolutionRNG) }
+      if zeta > 0 { draw { _ = strategy(zeta: zeta).rewire(layer, using: &$0) } }
     }
     gradientCapture?.removeAll()
     sgd?.foldMomentum(into: model.parameters)

@@ -10,12 +10,18 @@ public enum TrainingError: Error, CustomStringConvertible, LocalizedError {
   case shapeMismatch(String)
   /// The options ask for something this model cannot do.
   case unsupported(String)
+  /// Ranks training one model drew different topologies (`fingerprints`:
+  /// each rank's pattern hash of that sparse layer, in rank order).
+  case topologyDiverged(layer: String, sparseLayerIndex: Int, epoch: Int, fingerprints: [String])
 
   public var description: String {
     switch self {
     case .nonFinite(let layer, let index, let epoch, let batch, let checkpoint):
       let kept = checkpoint.map { "The last good checkpoint is kept at \($0)." } ?? "No checkpoint had been written yet."
       return "Training diverged at epoch \(epoch), batch \(batch): layer \(index) (\(layer)) produced NaN or Inf. \(kept) Lower the learning rate (--learning-rate) or add weight decay, then retrain."
+    case .topologyDiverged(let layer, let index, let epoch, let prints):
+      let when = epoch == 0 ? "before training" : "after the rewire of epoch \(epoch)"
+      return "The ranks' topologies differ \(when): sparse layer \(index) (\(layer)) has pattern fingerprints \(prints.joined(separator: ", ")) on ranks 0…\(prints.count - 1). Every rank must start from the same seed and options, on the same data; start the run again (a build or library that differs between ranks also causes this)."
     case .shapeMismatch(let why), .unsupported(let why):
       return why
     }

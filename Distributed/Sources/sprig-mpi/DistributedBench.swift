@@ -1,0 +1,2 @@
+import ArgumentParser
+struct DistributedBench: ParsableCommand { static let configuration = CommandConfiguration(commandName: "bench") }
