@@ -27,7 +27,8 @@ let package = Package(
         "SprigDistributed", .product(name: "SprigCLI", package: "Sprig"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
-    .testTarget(name: "SprigDistributedTests", dependencies: ["SprigDistributed"]),
+    // Each test runs sprig-mpi under mpirun, as a user would.
+    .testTarget(name: "SprigDistributedTests", dependencies: [.product(name: "Sprig", package: "Sprig")]),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -3,7 +3,9 @@
 # --test: also the test-only tools (chromium for the HTML report browser
 # tests, python3).
 set -euo pipefail
-packages=(libgraphblas-dev libsuitesparse-dev libopenblas-dev zlib1g-dev dataset-fashion-mnist)
+# Open MPI (libopenmpi-dev, openmpi-bin) for Distributed/'s sprig-mpi: the
+# main package builds without it.
+packages=(libgraphblas-dev libsuitesparse-dev libopenblas-dev zlib1g-dev dataset-fashion-mnist libopenmpi-dev openmpi-bin)
 test_packages=(chromium python3)
 for arg in "$@"; do
   case "$arg" in

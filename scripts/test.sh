@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Quick start, command 2: install what is missing (with the test-only tools:
 # chromium, python3), then run the Swift tests (swift test), the benchmark
-# smoke runs and the Python checkpoint check. .ci/run calls this.
+# smoke runs, the Python checkpoint check and the MPI tests of Distributed/.
+# .ci/run calls this.
 #
 # Tests that need MNIST or CIFAR-10 skip (reported as skipped) when the data is
 # not found under the data roots: $SPRIG_DATA, ./datasets, the user cache,
@@ -26,3 +27,7 @@ fi
 .build/debug/sprig-bench models --quick --datasets fashion-mnist --models sparse-cnn,sparse-lstm --out "$bench/models"
 rm -rf "$bench"
 ./scripts/check_checkpoint.sh
+# Training over Open MPI (Distributed/, its own package): every test runs
+# sprig-mpi under mpirun on 2 and 3 ranks (docs/distributed.md).
+swift build --package-path Distributed --build-tests
+swift test --package-path Distributed --skip-build

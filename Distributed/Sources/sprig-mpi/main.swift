@@ -31,6 +31,9 @@ do {
       let prefix = MPIProcessGroup.world.rank == 0 ? "" : "rank \(MPIProcessGroup.world.rank): "
       FileHandle.standardError.write(Data("sprig-mpi: \(prefix)\(SprigMPI.message(for: error))\n".utf8))
     }
+    // An error every rank meets (bad options) is rank 0's to report: the
+    // others give it time to, before the abort ends them all.
+    if silent && MPIProcessGroup.world.rank != 0 { sleep(5) }
     MPIProcessGroup.abort(code: SprigMPI.exitCode(for: error).rawValue)
   }
   SprigMPI.exit(withError: error)
