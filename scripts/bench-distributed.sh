@@ -26,10 +26,21 @@ records="$out/records.jsonl"
 echo "{\"machine\": \"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores\", \"commit\": \"$(git rev-parse --short HEAD)\", \"date\": \"$(date -u +%FT%TZ)\"}" >> "$records"
 for r in $(seq "$repeats"); do
   "${mpirun[@]}" -np 1 "$bin" bench data-parallel --threads 1 "${limit[@]}" --json "$records"
+  "${mpirun[@]}" --bind-to none -np 1 "$bin" bench data-parallel --batch-size 256 "${limit[@]}" --json "$records"
+  "${mpirun[@]}" -np 1 "$bin" bench data-parallel --threads 1 --dense --epochs 1 --train-limit 12000 --json "$records"
   for n in 1 2 4; do
-    "${mpirun[@]}" -np "$n" "$bin" bench data-parallel "${limit[@]}" --json "$records"
-    "${mpirun[@]}" -np "$n" "$bin" bench data-parallel --dense --epochs 1 --train-limit 12000 --json "$records"
-    [ "$n" -gt 1 ] && "${mpirun[@]}" -np "$n" "$bin" bench data-parallel --average-every 4 "${limit[@]}" --json "$records"
+    # One rank may use both cores (mpirun would bind it to one); two get one
+    # each; four share them (oversubscribed, unbound).
+    bind=()
+    [ "$n" -eq 1 ] && bind=(--bind-to none)
+    "${mpirun[@]}" "${bind[@]}" -np "$n" "$bin" bench data-parallel "${limit[@]}" --json "$records"
+    "${mpirun[@]}" "${bind[@]}" -np "$n" "$bin" bench data-parallel --dense --epochs 1 --train-limit 12000 --json "$records"
+    if [ "$n" -gt 1 ]; then
+      "${mpirun[@]}" -np "$n" "$bin" bench data-parallel --average-every 4 "${limit[@]}" --json "$records"
+      "${mpirun[@]}" -np "$n" "$bin" bench data-parallel --average-every 16 "${limit[@]}" --json "$records"
+      # The same batch per rank as one process has: a global batch of n × 128.
+      "${mpirun[@]}" -np "$n" "$bin" bench data-parallel --batch-size $((128 * n)) "${limit[@]}" --json "$records"
+    fi
   done
 done
 # A layer whose weights, indices and optimizer state exceed the cap on one

@@ -5,11 +5,11 @@ import Sprig
 
 /// The ranks `--distributed` trains with, as the MPI side hands them over.
 public struct DistributedRuntime {
-  /// The group of ranks, and how many of them share this machine (and so
-  /// its cores).
-  public var start: () throws -> (group: Collective, ranksOnThisMachine: Int)
+  /// The group of ranks, and the threads each should run (the cores it
+  /// may use).
+  public var start: () throws -> (group: Collective, threadsPerRank: Int)
 
-  public init(start: @escaping () throws -> (group: Collective, ranksOnThisMachine: Int)) {
+  public init(start: @escaping () throws -> (group: Collective, threadsPerRank: Int)) {
     self.start = start
   }
 }

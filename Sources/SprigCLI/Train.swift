@@ -85,7 +85,7 @@ struct Train: ParsableCommand {
   @Flag(help: "Go on with the unfinished run in --out (same options), from the epoch after its last saved one.")
   var resume = false
   @Flag(help: "Print only the final line.") var quiet = false
-  @Flag(help: "Train on every rank `mpirun` started (sprig-mpi only): each takes its share of every batch and the gradients are summed over MPI. Threads per rank default to the cores over the ranks on the machine.")
+  @Flag(help: "Train on every rank `mpirun` started (sprig-mpi only): each takes its share of every batch and the gradients are summed over MPI. Threads per rank default to the cores mpirun bound the rank to (or the machine's cores over its ranks).")
   var distributed = false
   @Option(help: "With --distributed: local steps instead, each rank on its own batches, parameters averaged every N steps (WASAP-style).")
   var averageEvery: Int?
@@ -203,7 +203,7 @@ struct Train: ParsableCommand {
       }
       let started = try runtime.start()
       group = started.group
-      if threads == nil { Parallel.threadCount = max(1, Parallel.threadCount / max(1, started.ranksOnThisMachine)) }
+      if threads == nil { Parallel.threadCount = started.threadsPerRank }
     }
     // Rank 0 alone prints and writes the run folder.
     let isRoot = (group?.rank ?? 0) == 0

@@ -56,6 +56,15 @@ public final class MPIProcessGroup: Collective {
     return env["OMPI_COMM_WORLD_SIZE"] != nil || env["PMIX_RANK"] != nil
   }
 
+  /// The threads a rank should run: the cores mpirun bound it to, shared
+  /// with the other ranks on this machine when it bound none.
+  public var threadsPerRank: Int {
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let bound = Int(sprig_cores_available())
+    let available = bound > 0 ? min(bound, cores) : cores
+    return max(1, bound > 0 && bound < cores ? available : cores / max(1, localSize))
+  }
+
   /// Ends MPI after every rank finished (collective).
   public static func finish() {
     guard started != nil else { return }

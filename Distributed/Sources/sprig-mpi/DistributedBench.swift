@@ -32,6 +32,26 @@ private func peakResidentBytes() -> Int {
   return usage.ru_maxrss * 1024
 }
 
+/// The group, with the seconds spent in its sums: the communication
+/// share of a step (waiting for a slower rank included).
+final class TimedCollective: Collective {
+  let base: MPIProcessGroup
+  private(set) var sumSeconds = 0.0
+  private(set) var sums = 0
+  init(_ base: MPIProcessGroup) { self.base = base }
+  var rank: Int { base.rank }
+  var size: Int { base.size }
+  func sum(_ values: inout [Float]) {
+    let t0 = Date()
+    base.sum(&values)
+    sumSeconds += Date().timeIntervalSince(t0)
+    sums += 1
+  }
+  func sum(_ values: [Double]) -> [Double] { base.sum(values) }
+  func gather(_ value: UInt64) -> [UInt64] { base.gather(value) }
+  func gatherRows(_ local: Matrix, rowCounts: [Int], into result: Matrix) { base.gatherRows(local, rowCounts: rowCounts, into: result) }
+}
+
 struct DataParallelBench: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "data-parallel",
@@ -40,25 +60,29 @@ struct DataParallelBench: ParsableCommand {
   @Flag(help: "The dense MLP of the same shape instead of the SET-MLP.") var dense = false
   @Option(help: "Epochs (the median epoch's throughput is reported).") var epochs = 2
   @Option(help: "Training samples used (default all 60,000).") var trainLimit: Int?
+  @Option(help: "Global batch size, split across the ranks (synchronous) or each rank's (local steps).") var batchSize = 128
   @Option(help: "Local steps between parameter averages (WASAP-style); default: gradients summed every step.")
   var averageEvery: Int?
-  @Option(help: "Threads per rank (default: the cores over the ranks on this machine).") var threads: Int?
+  @Option(help: "Threads per rank (default: the cores mpirun bound the rank to, or the cores over the ranks on this machine).") var threads: Int?
   @Option(help: "Append the JSON record to this file.") var json: String?
 
   func run() throws {
     let world = MPIProcessGroup.world
-    Parallel.threadCount = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / world.localSize)
+    Parallel.threadCount = threads ?? world.threadsPerRank
     var split = try DatasetSplit.load(.fashionMNIST, trainLimit: trainLimit)
     _ = split.normalize(.standardize)
     let config = MLPConfiguration(
       inputSize: 784, hiddenSizes: [1000, 1000, 1000], outputSize: 10, epsilon: dense ? nil : 20)
     var options = TrainingOptions()
-    options.epochs = epochs
+    (options.epochs, options.batchSize) = (epochs, batchSize)
     options.savesResumeState = false
     if dense { (options.learningRate, options.zeta) = (0.05, 0) }
     let model = try Sequential(description: try config.description(training: options), seed: 0)
     let parallelism: DataParallelism = averageEvery.map { .localSteps(averagingPeriod: $0) } ?? .synchronous
-    let history = try Trainer(model: model, options: options, collective: world, parallelism: parallelism).fit(split)
+    let timed = TimedCollective(world)
+    let trainStart = Date()
+    let history = try Trainer(model: model, options: options, collective: timed, parallelism: parallelism).fit(split)
+    let totalSeconds = Date().timeIntervalSince(trainStart)
     let floats = model.parameters.reduce(0) { $0 + $1.count } + 1  // + the NaN flag
     let perSum = world.size > 1 ? world.bytesSentPerSum(count: floats) : 0
     let bytesPerStep = averageEvery.map { Double(perSum) / Double($0) } ?? Double(perSum)
@@ -68,10 +92,11 @@ struct DataParallelBench: ParsableCommand {
       [
         "benchmark": "data-parallel", "model": dense ? "mlp" : "set-mlp", "ranks": world.size,
         "threads_per_rank": Parallel.threadCount, "parallelism": parallelism.description,
-        "samples_per_second": throughput, "epochs": epochs, "train_samples": split.train.count,
+        "samples_per_second": throughput, "epochs": epochs, "batch_size": batchSize, "train_samples": split.train.count,
         "bytes_sent_per_step_per_rank": bytesPerStep, "values_summed": floats,
         "connections": model.connectionCount, "test_accuracy": history.last!.testAccuracy,
         "epoch_seconds": history.map(\.epochSeconds), "peak_rss_bytes_rank0": peakResidentBytes(),
+        "sum_seconds_rank0": timed.sumSeconds, "sums": timed.sums, "fit_seconds": totalSeconds,
         "date": ISO8601DateFormatter().string(from: Date()),
       ], to: json)
   }
@@ -87,12 +112,12 @@ struct ShardedBench: ParsableCommand {
   @Option(help: "Per-rank cap on the sharded layer's weights, indices and optimizer state, MiB.") var memoryCapMib = 512.0
   @Option(help: "Training batches.") var batches = 40
   @Option(help: "Batch size.") var batchSize = 128
-  @Option(help: "Threads per rank (default: the cores over the ranks on this machine).") var threads: Int?
+  @Option(help: "Threads per rank (default: the cores mpirun bound the rank to, or the cores over the ranks on this machine).") var threads: Int?
   @Option(help: "Append the JSON record to this file.") var json: String?
 
   func run() throws {
     let world = MPIProcessGroup.world
-    Parallel.threadCount = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / world.localSize)
+    Parallel.threadCount = threads ?? world.threadsPerRank
     // Bytes per connection under SGD with momentum, gradient stored (the
     // sharded layer's backward writes gradients; nothing is folded): value,
     // column index, gradient, velocity, Wᵀ's row index and value position.

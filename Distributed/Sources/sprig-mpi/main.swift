@@ -15,7 +15,7 @@ struct SprigMPI: ParsableCommand {
 
 Distribution.runtime = DistributedRuntime {
   let world = MPIProcessGroup.world
-  return (world, world.localSize)
+  return (world, world.threadsPerRank)
 }
 
 do {
