@@ -18,6 +18,7 @@ enum DistributedChecks {
     ("gradient", gradientMatchesOneProcess),
     ("patterns", patternsAgreeAfterRewiring),
     ("divergence", divergenceIsCaught),
+    ("nan", nonFiniteLossStopsEveryRank),
     ("sharded", shardedLayerMatchesWholeLayer),
     ("sharded-training", shardedModelTrains),
   ]
@@ -56,9 +57,10 @@ enum DistributedChecks {
 
   /// A sparse MLP with a dense output layer: sparse values and dense
   /// gradients both cross the sum.
-  static func model(seed: UInt64, features: Int = 12, classes: Int = 3) throws -> Sequential {
+  static func model(seed: UInt64, features: Int = 12, classes: Int = 3, activation: ActivationKind = .relu) throws -> Sequential {
     let config = MLPConfiguration(
-      inputSize: features, hiddenSizes: [20, 16], outputSize: classes, epsilon: 3, denseOutputLayer: true)
+      inputSize: features, hiddenSizes: [20, 16], outputSize: classes, activation: activation, epsilon: 3,
+      denseOutputLayer: true)
     return try Sequential(description: try config.description(), seed: seed)
   }
 
@@ -144,6 +146,32 @@ enum DistributedChecks {
       } catch TrainingError.topologyDiverged(let layer, let index, let epoch, let prints) {
         report.lines.append("\(what): caught at epoch \(epoch), sparse layer \(index) (\(layer)): \(prints.joined(separator: ", "))")
         report.expect(epoch == expectedEpoch, "\(what): caught at epoch \(epoch), not \(expectedEpoch)")
+      }
+    }
+    return report
+  }
+
+  /// One sample of NaN: whichever rank's share holds it, every rank stops
+  /// at that batch with the non-finite error (none waits for a sum).
+  static func nonFiniteLossStopsEveryRank(_ world: MPIProcessGroup) throws -> CheckReport {
+    var report = CheckReport()
+    var split = syntheticSplit(train: 256, test: 64, seed: 1)
+    for k in 0..<12 { split.train.features[5 * 12 + k] = .nan }
+    // tanh carries NaN on (ReLU's max(x, 0) maps it to 0).
+    var options = plainSGD(epochs: 2, batch: 128, zeta: 0.3)
+    options.learningRate = 0.05
+    for parallelism in [DataParallelism.synchronous, .localSteps(averagingPeriod: 2)] {
+      let model = try model(seed: 3, activation: .tanh)
+      do {
+        try Trainer(model: model, options: options, collective: world, parallelism: parallelism).fit(split)
+        report.failures.append("\(parallelism): training went on through NaN")
+      } catch TrainingError.nonFinite(let layer, let index, let epoch, let batch, _) {
+        report.lines.append("\(parallelism): stopped in epoch \(epoch), batch \(batch): layer \(index) (\(layer))")
+        report.expect(epoch == 1, "\(parallelism): stopped in epoch \(epoch), not the first")
+        // Every rank names the same layer and batch.
+        let key = UInt64(epoch) << 40 | UInt64(batch) << 20 | UInt64(index)
+        report.expect(Set(world.gather(key)).count == 1, "\(parallelism): the ranks report different layers or batches")
+        report.expect(index < model.layers.count, "\(parallelism): no layer named (\(layer))")
       }
     }
     return report

@@ -21,6 +21,8 @@ final class DistributedChecksTests: XCTestCase {
   func testPatternsStayEqualOnAllRanksThroughRewiringOnThreeRanks() throws { try check("patterns", ranks: 3) }
   func testDivergedRanksStopWithAnErrorOnTwoRanks() throws { try check("divergence", ranks: 2) }
   func testDivergedRanksStopWithAnErrorOnThreeRanks() throws { try check("divergence", ranks: 3) }
+  func testNaNOnOneRankStopsEveryRankOnTwoRanks() throws { try check("nan", ranks: 2) }
+  func testNaNOnOneRankStopsEveryRankOnThreeRanks() throws { try check("nan", ranks: 3) }
   func testShardedLayerEqualsTheWholeLayerOnTwoRanks() throws { try check("sharded", ranks: 2) }
   func testShardedLayerEqualsTheWholeLayerOnThreeRanks() throws { try check("sharded", ranks: 3) }
   func testModelWithAShardedLayerTrainsOnThreeRanks() throws { try check("sharded-training", ranks: 3) }

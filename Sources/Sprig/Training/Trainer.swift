@@ -184,6 +184,8 @@ public final class Trainer {
       let rounds = localSteps ? (batches + ranks - 1) / ranks : batches
       var averagingPeriod = 1
       if case .localSteps(let k) = parallelism { averagingPeriod = max(1, k) }
+      // Local steps: a NaN met between averages, reported at the next one.
+      var pendingNonFinite: TrainingError?
       for round in 0..<rounds {
         let b = localSteps ? round * ranks + rank : round
         optimizer.learningRate = options.learningRate(
@@ -208,13 +210,16 @@ public final class Trainer {
                 layer: culprit?.layer.name ?? "loss", layerIndex: culprit?.index ?? model.layers.count,
                 epoch: epoch, batch: b + 1, lastCheckpoint: run?.hasCheckpoint == true ? run!.checkpointURL.path : nil)
               if group == nil { throw nonFinite! }
+              // The other ranks learn of it from the sum; nothing to add to it.
+              for p in parameters { p.gradient.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
+            } else {
+              lossSum += Double(batchLoss) * Double(share.count)
+              if reconstructionLoss == nil { correct += loss.correctPredictions(logits, batchY) }
+              seen += share.count
+              // The global batch's mean: this rank's mean weighed by its share.
+              if synchronous { outputGradient.scale(by: Float(share.count) / Float(indices.count)) }
+              model.backward(outputGradient)
             }
-            lossSum += Double(batchLoss) * Double(share.count)
-            if reconstructionLoss == nil { correct += loss.correctPredictions(logits, batchY) }
-            seen += share.count
-            // The global batch's mean: this rank's mean weighed by its share.
-            if synchronous { outputGradient.scale(by: Float(share.count) / Float(indices.count)) }
-            model.backward(outputGradient)
           }
         }
         if synchronous {
@@ -222,20 +227,17 @@ public final class Trainer {
           bucket.pack(parameters, \.gradient, extras: [nonFinite == nil ? 0 : 1])
           bucket.sum(over: group!)
           let flags = bucket.unpack(into: parameters, \.gradient, extraCount: 1)
-          if flags[0] > 0 {
-            throw nonFinite ?? TrainingError.nonFinite(
-              layer: "another rank's batch", layerIndex: model.layers.count, epoch: epoch, batch: b + 1,
-              lastCheckpoint: run?.hasCheckpoint == true ? run!.checkpointURL.path : nil)
-          }
+          if flags[0] > 0 { throw agreedNonFinite(nonFinite, group: group!) }
         }
         if b < batches { optimizer.step(parameters) }
+        pendingNonFinite = pendingNonFinite ?? nonFinite
         if localSteps && ((round + 1) % averagingPeriod == 0 || round == rounds - 1) {
-          try averageParameters(&parameters, nonFinite: nonFinite, epoch: epoch, batch: b + 1)
+          try averageParameters(&parameters, nonFinite: pendingNonFinite, epoch: epoch, batch: b + 1)
         }
         if let scheduled = evolution as? ScheduledEvolution, scheduled.schedule.unit == .steps {
           scheduled.time = (epoch - 1) * batchesPerEpoch + b + 1
           if scheduled.isDue {
-            if localSteps { try averageParameters(&parameters, nonFinite: nil, epoch: epoch, batch: b + 1) }
+            if localSteps { try averageParameters(&parameters, nonFinite: pendingNonFinite, epoch: epoch, batch: b + 1) }
             rewireSeconds += try rewireChecked(epoch: epoch)
             parameters = model.parameters
           }
@@ -346,11 +348,21 @@ public final class Trainer {
     bucket.pack(parameters, \.value, extras: [nonFinite == nil ? 0 : 1])
     bucket.sum(over: group)
     let flags = bucket.unpack(into: parameters, \.value, scale: 1 / Float(group.size), extraCount: 1)
-    if flags[0] > 0 {
-      throw nonFinite ?? TrainingError.nonFinite(
-        layer: "another rank's batch", layerIndex: model.layers.count, epoch: epoch, batch: batch,
-        lastCheckpoint: run?.hasCheckpoint == true ? run!.checkpointURL.path : nil)
-    }
+    if flags[0] > 0 { throw agreedNonFinite(nonFinite, group: group) }
+  }
+
+  /// The NaN error every rank reports alike: the first layer and batch
+  /// any rank found (each found its own, or none).
+  private func agreedNonFinite(_ mine: TrainingError?, group: Collective) -> TrainingError {
+    var found: (layer: Int, epoch: Int, batch: Int)?
+    if case .nonFinite(_, let index, let epoch, let batch, _) = mine { found = (index, epoch, batch) }
+    // One number orders them: earliest batch, then first layer.
+    let key = found.map { UInt64($0.epoch) << 40 | UInt64($0.batch) << 20 | UInt64($0.layer) } ?? .max
+    let first = group.gather(key).min()!
+    let (epoch, batch, index) = (Int(first >> 40), Int((first >> 20) & 0xFFFFF), Int(first & 0xFFFFF))
+    return TrainingError.nonFinite(
+      layer: index < model.layers.count ? model.layers[index].name : "loss", layerIndex: index, epoch: epoch, batch: batch,
+      lastCheckpoint: run?.hasCheckpoint == true ? run!.checkpointURL.path : nil)
   }
 
   /// Rewires every sparse layer once and, with several ranks, proves that
