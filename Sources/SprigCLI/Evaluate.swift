@@ -28,7 +28,7 @@ struct Evaluate: ParsableCommand {
     }
     let objective = try TrainingObjective(description: loaded.model.description)
     let batch = loaded.model.description.training?.evaluationBatchSize ?? 1000
-    let result = Trainer.evaluate(loaded.model, on: split.test, batchSize: batch, objective: objective)
+    let result = Trainer.evaluation(loaded.model, test: split.test, train: split.train, objective: objective, batchSize: batch)
     switch (objective, json) {
     case (.classification, true):
       print("{\"test_accuracy\": \(result.accuracy), \"test_loss\": \(result.loss), \"samples\": \(split.test.count)}")
@@ -38,6 +38,14 @@ struct Evaluate: ParsableCommand {
       print("{\"test_loss\": \(result.loss), \"loss\": \"\(loss.rawValue)\", \"samples\": \(split.test.count)}")
     case (.reconstruction(let loss), false):
       print("test reconstruction loss (\(loss.rawValue)) " + String(format: "%.5f on %d samples", result.loss, split.test.count))
+    case (_, true):
+      var record = result.scores
+      (record["test_loss"], record["samples"]) = (result.loss, Double(split.test.count))
+      if objective.measuresAccuracy { record["test_accuracy"] = result.accuracy }
+      let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
+      print(String(decoding: data, as: UTF8.self))
+    case (_, false):
+      print(Trainer.summary(of: result, objective: objective) + " on \(split.test.count) samples")
     }
   }
 }

@@ -21,6 +21,14 @@ enum ModelName: String, CaseIterable, Sendable {
   case sparseGRU = "sparse-gru"
   case autoencoder
   case setAutoencoder = "set-autoencoder"
+  case rbm
+  case setRBM = "set-rbm"
+  case vae
+  case setVAE = "set-vae"
+  case gan
+  case setGAN = "set-gan"
+  case siamese
+  case setSiamese = "set-siamese"
 
   /// One line for `--help`.
   var summary: String {
@@ -37,6 +45,14 @@ enum ModelName: String, CaseIterable, Sendable {
     case .sparseGRU: return "the gru with its gate matrices sparse (20 %), SET"
     case .autoencoder: return "dense autoencoder 1000-128-1000 (reconstruction, MSE)"
     case .setAutoencoder: return "the autoencoder with sparse evolving layers, ER ε=20"
+    case .rbm: return "Bernoulli RBM, 500 hidden units, fully connected, CD-1, AIS log-likelihood"
+    case .setRBM: return "SET-RBM: the rbm with ER ε=10 and SET ζ=0.3"
+    case .vae: return "VAE 512-20-512, Bernoulli decoder, ELBO, Adam"
+    case .setVAE: return "the vae with sparse evolving 512-wide layers, ER ε=20"
+    case .gan: return "GAN: generator 64-256-512-784, discriminator 784-512-256-1, leaky ReLU, Adam"
+    case .setGAN: return "the gan with sparse evolving hidden layers in both networks, ER ε=20"
+    case .siamese: return "triplet embedding 512-256-64, semi-hard mining, recall@1"
+    case .setSiamese: return "the siamese network with sparse evolving layers, ER ε=20"
     }
   }
 
@@ -115,6 +131,55 @@ enum ModelName: String, CaseIterable, Sendable {
       training.learningRate = 1e-3
       training.weightDecay = 0
       training.zeta = self == .autoencoder ? 0 : 0.3
+      description.training = training
+      return description
+    case .rbm, .setRBM:
+      let topology = self == .rbm ? TopologyDescription(kind: .er, density: 1) : TopologyDescription.er(epsilon: 10)
+      var description = ModelDescription(
+        name: rawValue, input: InputDescription(features: features), layers: [.rbm(hidden: 500, topology: topology)])
+      description.loss = "cd-1"
+      var training = TrainingOptions()
+      (training.learningRate, training.momentum, training.weightDecay) = (0.05, 0.5, 2e-4)
+      training.learningRateSchedule = .constant
+      training.zeta = self == .rbm ? 0 : 0.3
+      description.training = training
+      return description
+    case .vae, .setVAE, .gan, .setGAN, .siamese, .setSiamese:
+      let sparse = [.setVAE, .setGAN, .setSiamese].contains(self)
+      func layer(_ units: Int) -> LayerDescription {
+        sparse ? .sparseLinear(units: units, topology: .er(epsilon: 20)) : .linear(units: units)
+      }
+      var training = TrainingOptions()
+      (training.optimizer, training.learningRate, training.weightDecay) = (.adam, 1e-3, 0)
+      training.zeta = sparse ? 0.3 : 0
+      var description: ModelDescription
+      switch self {
+      case .vae, .setVAE:
+        let latent = 20
+        let layers: [LayerDescription] = [
+          layer(512), .activation(.relu), .linear(units: 2 * latent), .gaussianSample(latent: latent),
+          layer(512), .activation(.relu), layer(features),
+        ]
+        description = ModelDescription(name: rawValue, input: InputDescription(features: features), layers: layers)
+        description.loss = "elbo"
+      case .gan, .setGAN:
+        let generator: [LayerDescription] = [
+          layer(256), .activation(.leakyReLU), layer(512), .activation(.leakyReLU), .linear(units: features), .activation(.sigmoid),
+        ]
+        let discriminator: [LayerDescription] = [
+          layer(512), .activation(.leakyReLU), layer(256), .activation(.leakyReLU), .linear(units: 1),
+        ]
+        description = ModelDescription(
+          name: rawValue, input: InputDescription(features: 64), layers: generator + discriminator)
+        description.loss = "gan"
+        description.generatorLayers = generator.count
+        training.learningRate = 2e-4
+      default:
+        let layers: [LayerDescription] = [layer(512), .activation(.relu), layer(256), .activation(.relu), .linear(units: 64)]
+        description = ModelDescription(name: rawValue, input: InputDescription(features: features), layers: layers)
+        description.loss = "triplet-margin"
+        description.margin = 1
+      }
       description.training = training
       return description
     }

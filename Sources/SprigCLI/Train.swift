@@ -72,6 +72,8 @@ struct Train: ParsableCommand {
   @Option(help: "Learning-rate schedule: constant or cosine (annealed to zero).")
   var lrSchedule: LearningRateSchedule?
   @Option(help: "Clip the gradients' global norm to this before each step.") var maxGradientNorm: Float?
+  @Option(help: "RBMs: chains of the per-epoch AIS estimate of log Z (default 100).") var aisRuns: Int?
+  @Option(help: "RBMs: intermediate distributions of that estimate (default 2000).") var aisSteps: Int?
   @Option(help: "Input scaling: standardize (per feature, from the training split) or unit ([0,1]; the default for reconstruction models).")
   var normalization: Normalization?
   @Option(help: "Record sparse layers' degrees every N epochs into degrees.jsonl (0: never), for `sprig analyze`.")
@@ -105,7 +107,10 @@ struct Train: ParsableCommand {
   }
 
   func validate() throws {
-    for (name, value) in [("--epochs", epochs), ("--batch-size", batchSize), ("--evolution-period", evolutionPeriod)] {
+    for (name, value) in [
+      ("--epochs", epochs), ("--batch-size", batchSize), ("--evolution-period", evolutionPeriod), ("--ais-runs", aisRuns),
+      ("--ais-steps", aisSteps),
+    ] {
       if let value, value <= 0 { throw ValidationError("\(name) must be positive, got \(value).") }
     }
     if let epsilon, epsilon <= 0 { throw ValidationError("--epsilon must be positive, got \(epsilon).") }
@@ -170,6 +175,8 @@ struct Train: ParsableCommand {
     if let weightDecay { o.weightDecay = weightDecay }
     if let lrSchedule { o.learningRateSchedule = lrSchedule }
     if let maxGradientNorm { o.maxGradientNorm = maxGradientNorm }
+    if let aisRuns { o.aisRuns = aisRuns }
+    if let aisSteps { o.aisIntermediateDistributions = aisSteps }
     if nesterov { o.nesterov = true }
     if let zeta { o.zeta = zeta }
     if let evolutionPeriod { o.evolutionPeriod = evolutionPeriod }
@@ -228,7 +235,7 @@ struct Train: ParsableCommand {
       description.training!.augmentation = .reference(for: split.train.shape)
     }
     let options = description.training!
-    let normalization = self.normalization ?? (objective == .classification ? .standardize : .unitRange)
+    let normalization = self.normalization ?? objective.defaultNormalization
     let scaling = split.normalize(normalization)
     let model = try Sequential(description: description, seed: seed, source: self.model ?? "the MLP options")
     if model.layers.contains(where: { $0 is Linear }) && model.sparseLayers.isEmpty, let warning = BLAS.coreMismatchWarning {
@@ -281,6 +288,8 @@ struct Train: ParsableCommand {
         format: "final test accuracy %.2f%% (best %.2f%%)", last.testAccuracy * 100, history.map(\.testAccuracy).max()! * 100)
     case .reconstruction(let loss):
       result = "final test \(loss.rawValue) " + String(format: "%.5f (best %.5f)", last.testLoss, history.map(\.testLoss).min()!)
+    default:
+      result = "final " + Trainer.summary(of: last, objective: objective)
     }
     display.message(result + String(format: ", median epoch %.2fs", medianEpoch) + "; checkpoint \(run.checkpointURL.path)")
   }

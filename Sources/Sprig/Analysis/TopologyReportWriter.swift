@@ -22,6 +22,9 @@ public struct AnalysisSource {
   public var facts: [String: String]
   public var imageShape: ImageShape?
   public var path: String
+  /// The pictures training wrote into the run folder (sample grids,
+  /// interpolations), by epoch: the report copies and links them.
+  public var images: [URL] = []
 
   /// Reads a run folder (degrees.jsonl, model.safetensors) or a checkpoint file.
   public init(url: URL) throws {
@@ -35,6 +38,12 @@ public struct AnalysisSource {
     checkpoint = FileManager.default.fileExists(atPath: checkpointURL.path) ? try Checkpoint(contentsOf: checkpointURL) : nil
     facts = checkpoint?.info ?? [:]
     for key in ["model", "options"] { facts.removeValue(forKey: key) }
+    if isDirectory.boolValue {
+      let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+      func epoch(_ name: String) -> Int { Int(name.split(separator: "-").last?.split(separator: ".").first ?? "") ?? 0 }
+      images = names.filter { $0.hasSuffix(".svg") && $0.contains("-epoch-") }
+        .sorted { (epoch($0), $0) < (epoch($1), $1) }.map { folder.appendingPathComponent($0) }
+    }
     let degreesURL = folder.appendingPathComponent("degrees.jsonl")
     if isDirectory.boolValue, let text = try? String(contentsOf: degreesURL, encoding: .utf8) {
       let decoder = JSONDecoder()
@@ -72,7 +81,15 @@ extension TopologyReport {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     try encoder.encode(report).write(to: folder.appendingPathComponent("report.json"))
     try report.markdown().write(to: folder.appendingPathComponent("report.md"), atomically: true, encoding: .utf8)
-    try report.html(records: source.records).write(to: folder.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)
+    for image in source.images {
+      let copy = folder.appendingPathComponent(image.lastPathComponent)
+      if copy.standardizedFileURL != image.standardizedFileURL {
+        try? FileManager.default.removeItem(at: copy)
+        try FileManager.default.copyItem(at: image, to: copy)
+      }
+    }
+    try report.html(records: source.records, images: source.images.map(\.lastPathComponent))
+      .write(to: folder.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)
     if let model = source.checkpoint?.model {
       for (i, layer) in model.layers.enumerated() {
         let matrices = (layer as? HasSparseLayers)?.sparseLayers ?? []
@@ -153,7 +170,7 @@ extension TopologyReport {
 
   /// The self-contained HTML page: tables and inline SVG plots, no network.
   /// Every number cell carries `data-json`, the JSON path of the value it shows.
-  public func html(records: [DegreeRecord]) -> String {
+  public func html(records: [DegreeRecord], images: [String] = []) -> String {
     var page = """
       <!DOCTYPE html>
       <html xmlns="http://www.w3.org/1999/xhtml" lang="en"><head><meta charset="utf-8"/><title>Sprig topology report</title>
@@ -165,6 +182,14 @@ extension TopologyReport {
       """
     for key in facts.keys.sorted() { page += "<li>\(SVGPlot.escape(key)): \(SVGPlot.escape(facts[key]!))</li>" }
     page += "</ul>\n"
+    if !images.isEmpty {
+      // Training's own pictures, beside the report (copied with it).
+      page += "<h2>Samples</h2><div class=\"plots\">"
+      for name in images {
+        page += "<figure><img src=\"\(SVGPlot.escape(name))\" alt=\"\(SVGPlot.escape(name))\"/><figcaption>\(SVGPlot.escape(name))</figcaption></figure>"
+      }
+      page += "</div>\n"
+    }
     for (position, l) in layers.enumerated() {
       page += "<h2>\(SVGPlot.escape(l.title)): \(l.inputs) → \(l.outputs), \(l.connections) connections</h2>\n"
       page += "<p>Verdict (Broido &amp; Clauset): in-degrees <b>\(SVGPlot.escape(l.inDegrees.verdict))</b>"

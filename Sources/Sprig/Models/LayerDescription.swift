@@ -15,6 +15,12 @@ public enum LayerType: String, Codable, CaseIterable, Sendable {
   case flatten
   case locallyConnected2d = "locally_connected2d"
   case rnn, lstm, gru
+  /// A restricted Boltzmann machine: `units` hidden units over a sparse W
+  /// (`topology`), Bernoulli or Gaussian `visible` units.
+  case rbm
+  /// A VAE's latent sample: `units` latent dimensions from 2·units inputs
+  /// (means, then log-variances), adding their KL divergence to the loss.
+  case gaussianSample = "gaussian_sample"
 
   public init(from decoder: Decoder) throws {
     let name = try decoder.singleValueContainer().decode(String.self)
@@ -107,12 +113,14 @@ public struct LayerDescription: Codable, Equatable, Sendable {
   public var initialization: WeightInitialization?
   /// This layer's SET ζ where it differs from the training's (0 keeps its topology fixed).
   public var zeta: Double?
+  /// An RBM's visible units (default Bernoulli).
+  public var visible: RestrictedBoltzmannMachine.VisibleUnits?
 
   enum CodingKeys: String, CodingKey {
     case type, units, filters, kernel, stride, padding, size, rate, activation, topology, density, steps
     case paddingPixels = "padding_pixels"
     case returnSequence = "return_sequence"
-    case initialization, zeta
+    case initialization, zeta, visible
   }
 
   /// A layer of `type` with no hyper-parameters set.
@@ -169,6 +177,22 @@ public struct LayerDescription: Codable, Equatable, Sendable {
     precondition([.maxPool2d, .avgPool2d, .l2Pool2d].contains(type), "LayerDescription.pool: \(type) is not a pool")
     var d = LayerDescription(type)
     d.size = size
+    return d
+  }
+
+  public static func rbm(
+    hidden: Int, topology: TopologyDescription, visible: RestrictedBoltzmannMachine.VisibleUnits? = nil
+  ) -> LayerDescription {
+    var d = LayerDescription(.rbm)
+    d.units = hidden
+    d.topology = topology
+    d.visible = visible
+    return d
+  }
+
+  public static func gaussianSample(latent: Int) -> LayerDescription {
+    var d = LayerDescription(.gaussianSample)
+    d.units = latent
     return d
   }
 

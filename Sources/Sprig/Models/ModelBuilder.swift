@@ -150,6 +150,34 @@ struct ModelBuilder {
       }
       layer = pool
       shape = .image(pool.outputShape)
+    case .rbm:
+      let units = try positive(d.units, "units")
+      let topology = try required(d.topology, "topology")
+      let pattern = try Self.pattern(topology, inputs: n, outputs: units, fail: fail, using: &rng)
+      // Small random weights and zero biases (Hinton's practical guide:
+      // N(0, 0.01²)), unless the description names an initialization.
+      var w = [Float](repeating: 0, count: pattern.nonzeroCount)
+      if let chosen = d.initialization {
+        for i in 0..<pattern.rows {
+          let fanIn = pattern.columns(ofRow: i).count
+          for k in Int(pattern.rowPointers[i])..<Int(pattern.rowPointers[i + 1]) {
+            w[k] = chosen.sample(fanIn: fanIn, fanOut: Double(units), using: &rng)
+          }
+        }
+      } else {
+        for k in w.indices { w[k] = 0.01 * rng.nextNormal() }
+      }
+      let weights = try SparseLinear(pattern: pattern, weights: w, bias: [Float](repeating: 0, count: units))
+      layer = RestrictedBoltzmannMachine(
+        weights: weights, visibleBias: [Float](repeating: 0, count: n), visibleUnits: d.visible ?? .bernoulli)
+      shape = .features(units)
+    case .gaussianSample:
+      let latent = try positive(d.units, "units")
+      guard n == 2 * latent else {
+        throw fail("units", "\(latent) latent dimensions need 2·\(latent) = \(2 * latent) inputs (means, then log-variances); the layer before gives \(n)")
+      }
+      layer = GaussianSample(latent: latent, seed: rng.next())
+      shape = .features(latent)
     case .flatten:
       layer = Flatten(shape: try image())
       shape = .features(n)

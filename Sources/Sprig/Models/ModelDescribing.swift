@@ -44,6 +44,11 @@ extension Sequential {
         topology: TopologyDescription(kind: .er, density: c.kernel.pattern.density), stride: c.geometry.stride,
         padding: c.geometry.padding)
     case is Flatten: return LayerDescription(.flatten)
+    case let r as RestrictedBoltzmannMachine:
+      return .rbm(
+        hidden: r.outputSize, topology: TopologyDescription(kind: .er, density: r.weights.pattern.density),
+        visible: r.visibleUnits == .bernoulli ? nil : r.visibleUnits)
+    case let g as GaussianSample: return .gaussianSample(latent: g.latent)
     case let r as Recurrent:
       let type: LayerType = r.cell is LSTMCell || r.cell is SparseLSTMCell ? .lstm : r.cell is GRUCell || r.cell is SparseGRUCell ? .gru : .rnn
       var d = LayerDescription.recurrent(type, units: r.cell.hiddenSize, steps: r.steps, returnSequence: r.returnsSequence)

@@ -51,6 +51,16 @@ public struct ModelDescription: Codable, Equatable, Sendable {
   public var layers: [LayerDescription]
   /// The training loss (classifiers: `softmax-cross-entropy`).
   public var loss: String = "softmax-cross-entropy"
+  /// A GAN (`loss` "gan"): how many of the layers, from the first, are the
+  /// generator (noise → sample); the rest are the discriminator.
+  public var generatorLayers: Int?
+  /// The triplet loss's margin (`loss` "triplet-margin"; default 0.2).
+  public var margin: Float?
+
+  enum CodingKeys: String, CodingKey {
+    case format, version, name, input, layers, loss, training, margin
+    case generatorLayers = "generator_layers"
+  }
   /// Optimizer, schedule, epochs and evolution to train with (nil: the library's defaults).
   public var training: TrainingOptions?
 

@@ -27,6 +27,14 @@ public final class Sequential {
   }
 
   /// Input features.
+  /// A view on some layers of another model, leaving every layer's
+  /// `needsInputGradient` as that model set it (a VAE's decoder, a GAN's
+  /// generator and discriminator share their layers with the whole model).
+  init(viewing layers: [Layer]) {
+    precondition(!layers.isEmpty, "Sequential needs at least one layer")
+    self.layers = layers
+  }
+
   public var inputSize: Int { layers[0].inputSize }
   /// Output features.
   public var outputSize: Int { layers[layers.count - 1].outputSize }
@@ -72,7 +80,11 @@ public final class Sequential {
   }
 
   /// Backpropagates ∂L/∂output through every layer, writing parameter gradients.
-  public func backward(_ outputGradient: Matrix) {
+  /// Returns the gradient with respect to the input when the first layer
+  /// computes one (`needsInputGradient`: a GAN's discriminator feeding its
+  /// generator), else a placeholder.
+  @discardableResult
+  public func backward(_ outputGradient: Matrix) -> Matrix {
     var g = outputGradient
     var i = layers.count - 1
     var biasGradientDone = false  // layers[i]'s, written by the layer after it
@@ -108,6 +120,7 @@ public final class Sequential {
         (i, biasGradientDone) = (i - 1, false)
       }
     }
+    return g
   }
 
   /// The activation layers a carried backward runs through.

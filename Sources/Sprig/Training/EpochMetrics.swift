@@ -15,6 +15,9 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
   /// Connections of each sparse layer after the epoch.
   public var connections: [Int]
   public var learningRate: Double
+  /// What this kind of model measures besides loss and accuracy, by name
+  /// (`elbo`, `ais_log_likelihood`, `recall_at_1`, `frechet_distance`, …).
+  public var scores: [String: Double]?
 
   enum CodingKeys: String, CodingKey {
     case epoch
@@ -27,5 +30,6 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
     case samplesPerSecond = "samples_per_second"
     case connections
     case learningRate = "learning_rate"
+    case scores
   }
 }

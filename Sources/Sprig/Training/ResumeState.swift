@@ -17,6 +17,9 @@ public struct ResumeState {
   public var model: Sequential
   public var optimizerSteps: Int
   public var history: [EpochMetrics]
+  /// What the objective keeps between epochs besides the model (PCD's
+  /// chains), by tensor name.
+  public var extraTensors: [String: Tensor] = [:]
 
   public init(model: Sequential, optimizerSteps: Int, history: [EpochMetrics]) {
     self.model = model
@@ -34,6 +37,7 @@ public struct ResumeState {
         }
       }
     }
+    for (name, tensor) in extraTensors { file.tensors[name] = tensor }
     file.metadata["resume_format"] = Self.format
     file.metadata["optimizer_steps"] = String(optimizerSteps)
     file.metadata["history"] = String(decoding: try JSONEncoder().encode(history), as: UTF8.self)
@@ -64,5 +68,6 @@ public struct ResumeState {
       }
     }
     self.init(model: model, optimizerSteps: steps, history: history)
+    extraTensors = file.tensors.filter { $0.key.hasPrefix("objective.") }
   }
 }

@@ -52,6 +52,8 @@ public final class Trainer {
   private let globalX = Matrix(rows: 0, columns: 0)
   private let globalY = Matrix(rows: 0, columns: 0)
   private let bucket = GradientBucket()
+  /// The step and evaluation of a VAE, RBM, GAN or triplet embedding.
+  private let modelObjective: ModelObjective?
 
   public init(
     model: Sequential, options: TrainingOptions, optimizer: Optimizer? = nil, evolution: EvolutionStrategy? = nil,
@@ -67,6 +69,7 @@ public final class Trainer {
     let objective = objective ?? (try? TrainingObjective(description: model.description)) ?? .classification
     self.objective = objective
     if case .reconstruction(let kind) = objective { reconstructionLoss = kind.makeLoss() } else { reconstructionLoss = nil }
+    modelObjective = ModelObjective.handles(objective) ? ModelObjective(objective: objective, model: model, options: options) : nil
     self.optimizer = optimizer ?? options.makeOptimizer()
     if let evolution {
       self.evolution = evolution
@@ -91,12 +94,14 @@ public final class Trainer {
   private func startStreams(epoch: Int) {
     let root = SeededGenerator(seed: options.seed).derived(UInt64(epoch))
     (shuffleRNG, evolutionRNG, augmentationRNG) = (root.derived(1), root.derived(2), root.derived(3))
+    modelObjective?.startEpoch(root.derived(5))
     let dropoutRoot = root.derived(4)
     for (i, layer) in model.layers.enumerated() {
       // Each rank masks its own samples with its own stream.
       var stream = dropoutRoot.derived(UInt64(i))
       if let rank = collective?.rank, rank > 0 { stream = stream.derived(UInt64(rank)) }
       (layer as? Dropout)?.reseed(stream.next())
+      (layer as? GaussianSample)?.reseed(stream.next())
     }
   }
 
@@ -126,6 +131,7 @@ public final class Trainer {
     }
     optimizer.stepCount = state.optimizerSteps
     history = state.history
+    modelObjective?.restore(from: state.extraTensors)
     try run?.replaceMetrics(with: history)
   }
 
@@ -135,7 +141,7 @@ public final class Trainer {
   @discardableResult
   public func fit(_ data: DatasetSplit, until lastEpoch: Int? = nil) throws -> [EpochMetrics] {
     let outputs = reconstructionLoss == nil ? data.train.classCount : data.train.featureCount
-    guard data.train.featureCount == model.inputSize, reconstructionLoss == nil ? outputs <= model.outputSize : outputs == model.outputSize else {
+    if let modelObjective { try modelObjective.check(data) } else if !(data.train.featureCount == model.inputSize && reconstructionLoss == nil ? outputs <= model.outputSize : outputs == model.outputSize) {
       throw TrainingError.shapeMismatch(
         "The data has \(data.train.featureCount) features and \(data.train.classCount) classes; the model takes \(model.inputSize) inputs and has \(model.outputSize) outputs (\(reconstructionLoss == nil ? "at least one per class" : "one per input feature, to reconstruct it")). Build the model for this dataset.")
     }
@@ -149,6 +155,10 @@ public final class Trainer {
         "RigL regrows plain sparse layers only; layer \(index) (\(holder.name)) holds its sparse matrices inside. Use --evolution set (or set-distance) for this model.")
     }
     let group = (collective?.size ?? 1) > 1 ? collective : nil
+    if group != nil, let modelObjective {
+      throw TrainingError.unsupported(
+        "--distributed trains classifiers and autoencoders; this model's objective (\(modelObjective.objective)) trains in one process.")
+    }
     if group != nil, gradientCapture != nil {
       throw TrainingError.unsupported(
         "RigL regrows where one rank's last batch has the largest gradients, which would differ between ranks; use --evolution set (or set-distance) with --distributed.")
@@ -161,7 +171,11 @@ public final class Trainer {
     // their gradient kernel and hold no gradient (4 bytes a connection);
     // ordinary gradients return when the run stops. Not when ranks must sum
     // their gradients first.
-    let sgd = synchronous ? nil : optimizer as? SGD
+    // Nor for a GAN, whose generator step runs the discriminator's backward
+    // without stepping it.
+    var adversarial = false
+    if case .adversarial = objective { adversarial = true }
+    let sgd = synchronous || adversarial ? nil : optimizer as? SGD
     sgd?.foldMomentum(into: parameters)
     defer { sgd?.unfoldMomentum(parameters) }
     let batchSize = options.batchSize
@@ -197,7 +211,18 @@ public final class Trainer {
           let share =
             synchronous ? (indices.count * rank / ranks)..<(indices.count * (rank + 1) / ranks) : 0..<indices.count
           fillBatch(data.train, indices, share: share)
-          if share.isEmpty {
+          if let modelObjective {
+            let step = modelObjective.trainStep(batchX, batchY, optimizer: optimizer, parameters: parameters)
+            guard step.loss.isFinite else {
+              let culprit = model.firstNonFiniteLayer(on: batchX)
+              throw TrainingError.nonFinite(
+                layer: culprit?.layer.name ?? "loss", layerIndex: culprit?.index ?? model.layers.count,
+                epoch: epoch, batch: b + 1, lastCheckpoint: run?.hasCheckpoint == true ? run!.checkpointURL.path : nil)
+            }
+            lossSum += step.loss * Double(indices.count)
+            seen += indices.count
+            if !step.stepped { optimizer.step(parameters) }
+          } else if share.isEmpty {
             for p in parameters { p.gradient.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
           } else {
             let logits = model.forward(batchX, training: true)
@@ -229,7 +254,7 @@ public final class Trainer {
           let flags = bucket.unpack(into: parameters, \.gradient, extraCount: 1)
           if flags[0] > 0 { throw agreedNonFinite(nonFinite, group: group!) }
         }
-        if b < batches { optimizer.step(parameters) }
+        if b < batches && modelObjective == nil { optimizer.step(parameters) }
         pendingNonFinite = pendingNonFinite ?? nonFinite
         if localSteps && ((round + 1) % averagingPeriod == 0 || round == rounds - 1) {
           try averageParameters(&parameters, nonFinite: pendingNonFinite, epoch: epoch, batch: b + 1)
@@ -246,7 +271,7 @@ public final class Trainer {
         display?.update(
           epoch: epoch, epochs: options.epochs, batch: min(batches, (round + 1) * (localSteps ? ranks : 1)),
           batches: batches, loss: lossSum / Double(max(seen, 1)),
-          accuracy: reconstructionLoss == nil ? Double(correct) / Double(max(seen, 1)) : .nan,
+          accuracy: objective == .classification ? Double(correct) / Double(max(seen, 1)) : .nan,
           samplesPerSecond: Double(seen * ranks) / elapsed, elapsed: elapsed)
       }
       if let group {
@@ -254,16 +279,23 @@ public final class Trainer {
         (lossSum, correct, seen) = (totals[0], Int(totals[1]), Int(totals[2]))
       }
       let trainSeconds = Date().timeIntervalSince(start)
-      let test = evaluate(data.test)
+      let test =
+        modelObjective?.evaluate(test: data.test, train: data.train, batchSize: evaluationBatch)
+        ?? { let e = evaluate(data.test); return Evaluation(loss: e.loss, accuracy: e.accuracy) }()
       let isLast = epoch == options.epochs
       var metrics = EpochMetrics(
         epoch: epoch, trainLoss: lossSum / Double(seen), trainAccuracy: Double(correct) / Double(seen),
         testLoss: test.loss, testAccuracy: test.accuracy, epochSeconds: 0, rewireSeconds: 0,
         samplesPerSecond: Double(seen) / trainSeconds, connections: model.sparseLayers.map { $0.connectionCount },
-        learningRate: Double(optimizer.learningRate))
+        learningRate: Double(optimizer.learningRate), scores: test.scores.isEmpty ? nil : test.scores)
       // Checkpoint and degrees before rewiring: what is saved is the model
       // just evaluated.
       try run?.writeCheckpoint(model: model, metrics: metrics)
+      if let run, let modelObjective {
+        for (name, svg) in modelObjective.pictures(test: data.test, epoch: epoch) {
+          try Data(svg.utf8).write(to: run.url.appendingPathComponent(name), options: .atomic)
+        }
+      }
       if recording && (epoch % options.degreeRecordingPeriod == 0 || isLast) {
         try run!.append(DegreeRecord(epoch: epoch, model: model))
       }
@@ -287,14 +319,13 @@ public final class Trainer {
         if isLast {
           try? FileManager.default.removeItem(at: run.resumeURL)
         } else if options.savesResumeState {
-          try ResumeState(model: model, optimizerSteps: optimizer.stepCount, history: history).write(to: run.resumeURL)
+          var state = ResumeState(model: model, optimizerSteps: optimizer.stepCount, history: history)
+          state.extraTensors = modelObjective?.resumeTensors ?? [:]
+          try state.write(to: run.resumeURL)
         }
       }
       try run?.append(metrics)
-      let scores =
-        reconstructionLoss == nil
-        ? String(format: "train %.2f%%  test %.2f%%", metrics.trainAccuracy * 100, metrics.testAccuracy * 100)
-        : String(format: "test loss %.5f", metrics.testLoss)
+      let scores = Self.summary(of: metrics, objective: objective)
       display?.finishEpoch(
         String(
           format: "epoch %d/%d  loss %.4f  ", epoch, options.epochs, metrics.trainLoss) + scores
@@ -458,6 +489,43 @@ public final class Trainer {
   /// Mean loss and accuracy on `data` with this trainer's evaluation batch
   /// size, reduced for very wide models so that one layer's output stays
   /// within 64 Mi floats (a 10⁶-unit layer would otherwise need 4 GB a buffer).
+  /// The evaluation batch size: reduced for very wide models so that one
+  /// layer's output stays within 64 Mi floats.
+  var evaluationBatch: Int {
+    let widest = model.layers.map(\.outputSize).max() ?? 1
+    return min(options.evaluationBatchSize, max(options.batchSize, (64 << 20) / widest))
+  }
+
+  /// The end-of-epoch figures in words: accuracies for a classifier, the
+  /// test loss for reconstruction, each model's own scores for the others.
+  public static func summary(of m: EpochMetrics, objective: TrainingObjective) -> String {
+    if objective == .classification {
+      return String(format: "train %.2f%%  test %.2f%%", m.trainAccuracy * 100, m.testAccuracy * 100)
+    }
+    return summary(of: Evaluation(loss: m.testLoss, accuracy: m.testAccuracy, scores: m.scores ?? [:]), objective: objective)
+  }
+
+  /// An evaluation's figures in words (`sprig evaluate`).
+  public static func summary(of e: Evaluation, objective: TrainingObjective) -> String {
+    let s = e.scores
+    switch objective {
+    case .classification:
+      return String(format: "test %.2f%%", e.accuracy * 100)
+    case .reconstruction:
+      return String(format: "test loss %.5f", e.loss)
+    case .evidenceLowerBound:
+      return String(format: "test ELBO %.2f nats", s["elbo"] ?? .nan)
+    case .contrastiveDivergence:
+      return String(
+        format: "test reconstruction error %.3f  AIS log-likelihood %.2f nats (log Z %.2f ± %.2f)", s["reconstruction_error"] ?? .nan,
+        s["ais_log_likelihood"] ?? .nan, s["log_partition"] ?? .nan, s["log_partition_standard_error"] ?? .nan)
+    case .adversarial:
+      return String(format: "Fréchet distance %.2f (classifier features)", s["frechet_distance"] ?? .nan)
+    case .triplet:
+      return String(format: "test recall@1 %.2f%%  5-NN accuracy %.2f%%", (s["recall_at_1"] ?? .nan) * 100, (s["knn5_accuracy"] ?? .nan) * 100)
+    }
+  }
+
   public func evaluate(_ data: LabeledData) -> (loss: Double, accuracy: Double) {
     let widest = model.layers.map(\.outputSize).max() ?? 1
     let batch = min(options.evaluationBatchSize, max(options.batchSize, (64 << 20) / widest))

@@ -74,6 +74,10 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
   /// folded into the sparse gradient kernels (the gradient must exist to be
   /// clipped).
   public var maxGradientNorm: Float?
+  /// RBMs: the chains and intermediate distributions of the per-epoch AIS
+  /// estimate of log Z (nil: 100 and 2,000; more is slower and tighter).
+  public var aisRuns: Int?
+  public var aisIntermediateDistributions: Int?
 
   public init() {}
 
@@ -81,6 +85,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     case epochs, batchSize, optimizer, learningRate, momentum, nesterov, weightDecay, learningRateSchedule, zeta
     case evolutionPeriod, evolution, zetaSchedule, evolutionUnit, evolutionEnd, regrowthScale, degreeRecordingPeriod
     case seed, evaluationBatchSize, augmentation, savesResumeState, maxGradientNorm
+    case aisRuns, aisIntermediateDistributions
   }
 
   /// Reads options where any field may be left out: a left-out field takes
@@ -113,6 +118,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     augmentation = try c.decodeIfPresent(ImageAugmentation.self, forKey: .augmentation)
     savesResumeState = try value(.savesResumeState, d.savesResumeState)
     maxGradientNorm = try c.decodeIfPresent(Float.self, forKey: .maxGradientNorm)
+    aisRuns = try c.decodeIfPresent(Int.self, forKey: .aisRuns)
+    aisIntermediateDistributions = try c.decodeIfPresent(Int.self, forKey: .aisIntermediateDistributions)
   }
 
   /// The learning rate for step `step` of `totalSteps`.

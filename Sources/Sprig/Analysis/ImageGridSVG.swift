@@ -1,5 +1,4 @@
 // ImageGridSVG: greyscale images laid out in a grid, as a self-contained SVG file.
-import Sprig
 
 /// Draws greyscale images as an SVG grid: one `<rect>` per pixel with a
 /// grey fill, images in rows of `columns`, optional labels above each row.
