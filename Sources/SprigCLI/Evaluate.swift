@@ -23,10 +23,13 @@ struct Evaluate: ParsableCommand {
       }
       scaling.apply(to: &split.test)
     }
-    guard split.test.featureCount == loaded.model.inputSize else {
-      throw ValidationError("The checkpoint's model takes \(loaded.model.inputSize) inputs; the data has \(split.test.featureCount) features.")
-    }
     let objective = try TrainingObjective(description: loaded.model.description)
+    // A GAN's model takes noise; its discriminator takes the data.
+    var takes = loaded.model.inputSize
+    if case .adversarial(let k) = objective { takes = loaded.model.layers[k].inputSize }
+    guard split.test.featureCount == takes else {
+      throw ValidationError("The checkpoint's model takes \(takes) inputs; the data has \(split.test.featureCount) features.")
+    }
     let batch = loaded.model.description.training?.evaluationBatchSize ?? 1000
     let result = Trainer.evaluation(loaded.model, test: split.test, train: split.train, objective: objective, batchSize: batch)
     switch (objective, json) {

@@ -14,14 +14,14 @@ public struct Triplet: Equatable, Sendable {
   }
 }
 
-/// In-batch semi-hard mining (Schroff, Kalenichenko & Philbin 2015): every
-/// anchor–positive pair of the batch, each with the closest negative that
-/// is still farther than the positive but inside the margin,
-/// `d(a,p) < d(a,n) < d(a,p) + margin`; without one, the closest negative
-/// farther than the positive; without that either, the closest negative.
-/// Easy negatives (beyond the margin) give no gradient, and the hardest ones
-/// (closer than the positive) make training collapse early: semi-hard ones
-/// sit between.
+/// In-batch semi-hard mining (Schroff, Kalenichenko & Philbin 2015), with
+/// TensorFlow Addons' fallback: every anchor–positive pair of the batch,
+/// each with the closest negative farther than the positive — the
+/// semi-hard one, `d(a,p) < d(a,n) < d(a,p) + margin`, when there is one
+/// inside the margin (no semi-hard negative exists otherwise, so the margin
+/// does not change the pick) — and, when every negative is closer than the
+/// positive, the farthest of them. The hardest negatives (closest) make
+/// training collapse early; these sit between them and the easy ones.
 public enum SemiHardTripletMining {
   /// The triplets of `embeddings` (d × B) with `labels`. Deterministic:
   /// ties go to the lower index; `rng` is unused and kept for samplers that
@@ -36,16 +36,13 @@ public enum SemiHardTripletMining {
     for a in 0..<b {
       for p in 0..<b where p != a && labels[p] == labels[a] {
         let dp = distance[a * b + p]
-        var semiHard: (Int, Float)?, farther: (Int, Float)?, closest: (Int, Float)?
+        var farther: (Int, Float)?, farthest: (Int, Float)?
         for n in 0..<b where labels[n] != labels[a] {
           let dn = distance[a * b + n]
-          if closest == nil || dn < closest!.1 { closest = (n, dn) }
-          if dn > dp {
-            if farther == nil || dn < farther!.1 { farther = (n, dn) }
-            if dn < dp + margin, semiHard == nil || dn < semiHard!.1 { semiHard = (n, dn) }
-          }
+          if farthest == nil || dn > farthest!.1 { farthest = (n, dn) }
+          if dn > dp, farther == nil || dn < farther!.1 { farther = (n, dn) }
         }
-        if let n = (semiHard ?? farther ?? closest)?.0 { triplets.append(Triplet(anchor: a, positive: p, negative: n)) }
+        if let n = (farther ?? farthest)?.0 { triplets.append(Triplet(anchor: a, positive: p, negative: n)) }
       }
     }
     return triplets

@@ -403,16 +403,16 @@ final class ModelObjective {
       let line = Self.sigmoid(decoder.forward(Matrix(rows: l, columns: 10, elements: path), training: false))
       return [("samples-epoch-\(epoch).svg", grid(samples, columns: 8)), ("interpolation-epoch-\(epoch).svg", grid(line, columns: 10))]
     case .contrastiveDivergence:
-      // 64 Gibbs chains from noise, 500 steps; the last visible means.
+      // 64 Gibbs chains from noise, 200 steps; the last visible means.
       let machine = rbm
       let n = machine.inputSize
       var v = Matrix(rows: n, columns: 64, elements: (0..<(n * 64)).map { _ in stream.nextUnitFloat() < 0.5 ? 1 : 0 })
       let hidden = Matrix(rows: 0, columns: 0), hs = Matrix(rows: 0, columns: 0), means = Matrix(rows: 0, columns: 0)
-      for step in 0..<500 {
+      for step in 0..<200 {
         machine.hiddenProbabilities(v, into: hidden)
         machine.sample(hidden, into: hs, using: &stream)
         machine.visibleMeans(hs, into: means)
-        if step < 499 {
+        if step < 199 {
           let next = Matrix(rows: 0, columns: 0)
           machine.sample(means, into: next, gaussian: machine.visibleUnits == .gaussian, using: &stream)
           v = next

@@ -21,10 +21,10 @@ final class SemiHardMiningTests: XCTestCase {
     XCTAssertEqual(t.first { $0.anchor == 0 && $0.positive == 1 }?.negative, 3)
   }
 
-  func testWithNoNegativeFartherThanThePositiveTakesTheClosest() {
+  func testWithEveryNegativeCloserThanThePositiveTakesTheFarthest() {
     let e = line([0, 5, 0.5, 2])
     let t = SemiHardTripletMining.triplets(embeddings: e, labels: [0, 0, 1, 1], margin: 1, using: &rng)
-    XCTAssertEqual(t.first { $0.anchor == 0 && $0.positive == 1 }?.negative, 2)
+    XCTAssertEqual(t.first { $0.anchor == 0 && $0.positive == 1 }?.negative, 3)
   }
 
   func testAnchorsWithoutAPositiveAreSkipped() {
