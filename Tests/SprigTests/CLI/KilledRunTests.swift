@@ -1,5 +1,6 @@
 import XCTest
 @testable import Sprig
+@testable import SprigCLI
 
 /// A run killed with SIGKILL and finished with `--resume` ends with the
 /// checkpoint an uninterrupted run writes, byte for byte — for models other
@@ -38,9 +39,10 @@ final class KilledRunTests: XCTestCase {
     return text.split(separator: "\n").count
   }
 
-  private func killedAndResumedEqualsUninterrupted(model: String, epochs: Int) throws {
+  private func killedAndResumedEqualsUninterrupted(model: String, epochs: Int, extra: [String] = []) throws {
     let data = try writeTinyIDXDataset(in: folder.appendingPathComponent("data"), train: 1500, test: 100)
-    let flags = ["train", "--model", model] + data + ["--epochs", String(epochs), "--batch-size", "16", "--threads", "1", "--quiet"]
+    let flags =
+      ["train", "--model", model] + data + ["--epochs", String(epochs), "--batch-size", "16", "--threads", "1", "--quiet"] + extra
     let whole = folder.appendingPathComponent("whole"), killed = folder.appendingPathComponent("killed")
 
     let uninterrupted = try start(flags + ["--out", whole.path])
@@ -72,5 +74,27 @@ final class KilledRunTests: XCTestCase {
 
   func testKilledLSTMResumesToTheUninterruptedCheckpoint() throws {
     try killedAndResumedEqualsUninterrupted(model: "sparse-lstm", epochs: 3)
+  }
+
+  func testKilledPersistentCDRBMResumesToTheUninterruptedCheckpoint() throws {
+    // PCD: the chains are state of their own, kept in the resume file.
+    var description = try ModelName.setRBM.description(shape: ImageShape(height: 12, width: 12), classes: 2)
+    description.loss = "pcd-1"
+    let file = folder.appendingPathComponent("pcd-rbm.json")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try description.json().write(to: file)
+    try killedAndResumedEqualsUninterrupted(model: file.path, epochs: 3, extra: ["--ais-runs", "10", "--ais-steps", "50"])
+  }
+
+  func testKilledVAEResumesToTheUninterruptedCheckpoint() throws {
+    try killedAndResumedEqualsUninterrupted(model: "set-vae", epochs: 3)
+  }
+
+  func testKilledGANResumesToTheUninterruptedCheckpoint() throws {
+    try killedAndResumedEqualsUninterrupted(model: "set-gan", epochs: 3)
+  }
+
+  func testKilledSiameseResumesToTheUninterruptedCheckpoint() throws {
+    try killedAndResumedEqualsUninterrupted(model: "set-siamese", epochs: 3)
   }
 }
