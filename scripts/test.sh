@@ -23,8 +23,10 @@ if command -v python3 >/dev/null; then python3 scripts/check_bench_outputs.py "$
 if command -v python3 >/dev/null; then
   python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); assert len(r) == 6 and all(x["seconds"] > 0 for x in r), r; print("ok   blocking records parse")' "$bench/blocking.json"
 fi
-# The models table on small subsets: a sparse CNN and a sparse LSTM through `sprig train --model`.
-.build/debug/sprig-bench models --quick --datasets fashion-mnist --models sparse-cnn,sparse-lstm --out "$bench/models"
+# The models table on small subsets through `sprig train --model`: a sparse
+# CNN and LSTM, and the SET-RBM, SET-VAE, SET-GAN and SET-Siamese net.
+.build/debug/sprig-bench models --quick --datasets fashion-mnist \
+  --models sparse-cnn,sparse-lstm,set-rbm,set-vae,set-gan,set-siamese --out "$bench/models"
 rm -rf "$bench"
 ./scripts/check_checkpoint.sh
 # Training over Open MPI (Distributed/, its own package): every test runs

@@ -15,6 +15,10 @@ struct ModelRecord: Codable {
   var final_test_accuracy: Double
   var best_test_accuracy: Double
   var test_accuracy_per_epoch: [Double]
+  /// For models scored otherwise (RBM, VAE, GAN, triplet embedding): the
+  /// headline score's name and its final value.
+  var metric: String?
+  var final_metric: Double?
   var median_epoch_seconds: Double
   /// Connections of the sparse matrices, and the weights the same matrices would hold dense.
   var sparse_connections: Int
@@ -31,7 +35,7 @@ struct ModelRecord: Codable {
 struct ModelsBenchmark: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "models",
-    abstract: "Train named models (dense CNN, set-cnn, sparse-cnn; dense and sparse LSTM/GRU) and tabulate accuracy, sparse connections and time per epoch.",
+    abstract: "Train named models (dense and sparse CNNs, LSTM/GRU, RBMs, VAEs, GANs, Siamese nets) and tabulate accuracy or score, sparse connections and time per epoch.",
     discussion: """
       Each run is `sprig train --model NAME --dataset D --epochs E --seed S` in <out>/runs/<dataset>-<model>-seed<S>; \
       a finished run's JSON is kept, an interrupted one resumes, so the suite can be stopped and started again. \
@@ -72,6 +76,8 @@ struct ModelsBenchmark: ParsableCommand {
             ]
             if let trainLimit { arguments += ["--train-limit", String(trainLimit)] }
             if let testLimit { arguments += ["--test-limit", String(testLimit)] }
+            // A smoke run's RBM log Z: a short AIS (the full one takes seconds in a release build).
+            if quick && model.hasSuffix("rbm") { arguments += ["--ais-runs", "10", "--ais-steps", "100"] }
             for root in data.dataRoots { arguments += ["--data-root", root] }
             let command = "sprig " + arguments.joined(separator: " ")
             print("== \(command)")
@@ -105,9 +111,12 @@ struct ModelsBenchmark: ParsableCommand {
       .split(separator: "\n").map { try decoder.decode(EpochMetrics.self, from: Data($0.utf8)) }
     let network = try Checkpoint(contentsOf: folder.appendingPathComponent("model.safetensors")).model
     let sparse = network.sparseLayers
+    let scores = history.last!.scores ?? [:]
+    let metric = ["ais_log_likelihood", "elbo", "frechet_distance", "recall_at_1"].first { scores[$0] != nil }
     return ModelRecord(
       dataset: dataset, model: model, seed: seed, epochs: epochs, final_test_accuracy: history.last!.testAccuracy,
       best_test_accuracy: history.map(\.testAccuracy).max()!, test_accuracy_per_epoch: history.map(\.testAccuracy),
+      metric: metric, final_metric: metric.flatMap { scores[$0] },
       median_epoch_seconds: history.map(\.epochSeconds).sorted()[history.count / 2],
       sparse_connections: sparse.reduce(0) { $0 + $1.connectionCount },
       sparse_dense_equivalent: sparse.reduce(0) { $0 + $1.inputSize * $1.outputSize }, parameters: network.parameterCount,
@@ -125,13 +134,16 @@ struct ModelsBenchmark: ParsableCommand {
       groups[key, default: []].append(r)
     }
     var md = """
-      | dataset | model | epochs | seeds | test accuracy (final, mean ± sd) | sparse connections (dense: same matrices) | parameters | s/epoch | command |
+      | dataset | model | epochs | seeds | test accuracy or score (final, mean ± sd) | sparse connections (dense: same matrices) | parameters | s/epoch | command |
       | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 
       """
     for key in order {
       let rs = groups[key]!, r = rs[0]
-      let accuracies = rs.map { $0.final_test_accuracy * 100 }
+      // A model scored otherwise shows its score: nats for ELBO and AIS
+      // log-likelihood, the Fréchet distance, recall@1 in percent.
+      let percent = r.metric == nil || r.metric == "recall_at_1"
+      let accuracies = rs.map { r.metric == nil ? $0.final_test_accuracy * 100 : ($0.final_metric ?? .nan) * (percent ? 100 : 1) }
       let mean = accuracies.reduce(0, +) / Double(accuracies.count)
       let sd = accuracies.count > 1 ? (accuracies.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(accuracies.count - 1)).squareRoot() : 0
       let sparse =
@@ -141,7 +153,8 @@ struct ModelsBenchmark: ParsableCommand {
       let seconds = rs.map(\.median_epoch_seconds).sorted()[rs.count / 2]
       let command = r.command.replacingOccurrences(of: "--seed \(r.seed)", with: "--seed S")
       md += "| \(r.dataset) | \(r.model) | \(r.epochs) | \(rs.count) | "
-        + String(format: rs.count > 1 ? "%.2f ± %.2f %%" : "%.2f %%", mean, sd)
+        + String(format: rs.count > 1 ? "%.2f ± %.2f" : "%.2f", mean, sd) + (percent ? " %" : "")
+        + (r.metric.map { " (\($0.replacingOccurrences(of: "_", with: " ")))" } ?? "")
         + " | \(sparse) | \(r.parameters) | \(String(format: "%.1f", seconds)) | `\(command)` |\n"
     }
     // A suite can span commits and machines: name every one its runs saw.

@@ -46,7 +46,7 @@ enum ModelName: String, CaseIterable, Sendable {
     case .autoencoder: return "dense autoencoder 1000-128-1000 (reconstruction, MSE)"
     case .setAutoencoder: return "the autoencoder with sparse evolving layers, ER ε=20"
     case .rbm: return "Bernoulli RBM, 500 hidden units, fully connected, CD-1, AIS log-likelihood"
-    case .setRBM: return "SET-RBM: the rbm with ER ε=10 and SET ζ=0.3"
+    case .setRBM: return "SET-RBM: the rbm with ER ε=11 and SET ζ=0.3 (the SET paper's ε)"
     case .vae: return "VAE 512-20-512, Bernoulli decoder, ELBO, Adam"
     case .setVAE: return "the vae with sparse evolving 512-wide layers, ER ε=20"
     case .gan: return "GAN: generator 64-256-512-784, discriminator 784-512-256-1, leaky ReLU, Adam"
@@ -134,7 +134,7 @@ enum ModelName: String, CaseIterable, Sendable {
       description.training = training
       return description
     case .rbm, .setRBM:
-      let topology = self == .rbm ? TopologyDescription(kind: .er, density: 1) : TopologyDescription.er(epsilon: 10)
+      let topology = self == .rbm ? TopologyDescription(kind: .er, density: 1) : TopologyDescription.er(epsilon: 11)
       var description = ModelDescription(
         name: rawValue, input: InputDescription(features: features), layers: [.rbm(hidden: 500, topology: topology)])
       description.loss = "cd-1"

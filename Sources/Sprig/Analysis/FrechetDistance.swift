@@ -75,10 +75,10 @@ public enum FrechetDistance {
     var query = 0.0
     "V".withCString { jobz in
       "U".withCString { uplo in
-        dsyev_(jobz, uplo, &n, &a, &lda, &w, &query, &lwork, &info)
+        dsyev_(jobz, uplo, &n, &a, &lda, &w, &query, &lwork, &info, 1, 1)
         lwork = Int32(query)
         var work = [Double](repeating: 0, count: max(1, Int(lwork)))
-        dsyev_(jobz, uplo, &n, &a, &lda, &w, &work, &lwork, &info)
+        dsyev_(jobz, uplo, &n, &a, &lda, &w, &work, &lwork, &info, 1, 1)
       }
     }
     precondition(info == 0, "FrechetDistance: LAPACK dsyev failed (info \(info))")
