@@ -6,11 +6,6 @@ import XCTest
 /// negative ELBO, a GAN generator's gradient through its discriminator,
 /// and CD's estimate against the exact log-likelihood gradient.
 final class GenerativeGradientTests: XCTestCase {
-  private func compare(_ analytic: Float, _ numeric: Double, _ what: String, tolerance: Double = 2e-2, line: UInt = #line) {
-    let scale = max(1.0, abs(numeric), abs(Double(analytic)))
-    XCTAssertLessThanOrEqual(abs(Double(analytic) - numeric) / scale, tolerance, "\(what): analytic \(analytic), numeric \(numeric)", line: line)
-  }
-
   func testGaussianSampleBackwardMatchesFiniteDifferencesWithItsKLTerm() {
     let layer = GaussianSample(latent: 3)
     let x = randomMatrix(rows: 6, columns: 4, in: -1...1, seed: 1)
@@ -23,16 +18,7 @@ final class GenerativeGradientTests: XCTestCase {
     }
     _ = loss()
     let dX = layer.backward(r).copy()
-    let h: Float = 1e-2
-    for i in x.elements.indices {
-      let keep = x.elements[i]
-      x.elements[i] = keep + h
-      let up = loss()
-      x.elements[i] = keep - h
-      let down = loss()
-      x.elements[i] = keep
-      compare(dX.elements[i], (up - down) / Double(2 * h), "∂input[\(i)]")
-    }
+    checkMatrixGradient(x, analytic: dX, loss: loss, what: "∂input")
   }
 
   func testKLTermIsZeroForTheStandardNormalAndPositiveOtherwise() {
@@ -76,19 +62,7 @@ final class GenerativeGradientTests: XCTestCase {
       return objective.trainStep(x, y, optimizer: optimizer, parameters: model.parameters).loss
     }
     _ = loss()
-    let analytic = model.parameters.map(\.gradient)
-    let h: Float = 1e-2
-    for (p, parameter) in model.parameters.enumerated() {
-      for i in parameter.value.indices {
-        let keep = parameter.value[i]
-        parameter.value[i] = keep + h
-        let up = loss()
-        parameter.value[i] = keep - h
-        let down = loss()
-        parameter.value[i] = keep
-        compare(analytic[p][i], (up - down) / Double(2 * h), "parameter \(p) [\(i)]")
-      }
-    }
+    checkParameterGradients(model.parameters, analytic: model.parameters.map(\.gradient), loss: loss)
   }
 
   func testGeneratorGradientThroughTheDiscriminatorMatchesFiniteDifferences() throws {
@@ -111,19 +85,7 @@ final class GenerativeGradientTests: XCTestCase {
     }
     _ = loss()
     generator.backward(discriminator.backward(g))
-    let analytic = generator.parameters.map(\.gradient)
-    let h: Float = 1e-2
-    for (p, parameter) in generator.parameters.enumerated() {
-      for i in parameter.value.indices {
-        let keep = parameter.value[i]
-        parameter.value[i] = keep + h
-        let up = loss()
-        parameter.value[i] = keep - h
-        let down = loss()
-        parameter.value[i] = keep
-        compare(analytic[p][i], (up - down) / Double(2 * h), "generator parameter \(p) [\(i)]")
-      }
-    }
+    checkParameterGradients(generator.parameters, analytic: generator.parameters.map(\.gradient), loss: loss)
   }
 
   func testLongGibbsChainsGiveTheExactLogLikelihoodGradient() throws {

@@ -63,3 +63,49 @@ func checkLayerGradients(
     }
   }
 }
+
+/// Compares `analytic[i]` with the central difference of `loss` in each
+/// element of `values` (a parameter's values or a matrix's elements, read
+/// and written through `get` and `set`), relative to max(1, |·|).
+func checkFiniteDifferences(
+  _ analytic: [Float], count: Int, get: (Int) -> Float, set: (Int, Float) -> Void, loss: () -> Double,
+  step: Float = 1e-2, tolerance: Double = 2e-2, what: String, file: StaticString = #filePath, line: UInt = #line
+) {
+  XCTAssertEqual(analytic.count, count, "\(what): \(analytic.count) analytic values for \(count)", file: file, line: line)
+  for i in 0..<min(count, analytic.count) {
+    let keep = get(i)
+    set(i, keep + step)
+    let up = loss()
+    set(i, keep - step)
+    let down = loss()
+    set(i, keep)
+    let numeric = (up - down) / Double(2 * step)
+    let scale = max(1.0, abs(numeric), abs(Double(analytic[i])))
+    XCTAssertLessThanOrEqual(
+      abs(Double(analytic[i]) - numeric) / scale, tolerance, "\(what)[\(i)]: analytic \(analytic[i]), numeric \(numeric)",
+      file: file, line: line)
+  }
+}
+
+/// ``checkFiniteDifferences`` over every parameter, against the gradients
+/// `analytic` (one array per parameter, as backward wrote them).
+func checkParameterGradients(
+  _ parameters: [Parameter], analytic: [[Float]], loss: () -> Double, step: Float = 1e-2, tolerance: Double = 2e-2,
+  file: StaticString = #filePath, line: UInt = #line
+) {
+  for (p, parameter) in parameters.enumerated() {
+    checkFiniteDifferences(
+      analytic[p], count: parameter.count, get: { parameter.value[$0] }, set: { parameter.value[$0] = $1 }, loss: loss,
+      step: step, tolerance: tolerance, what: "parameter \(p) \(parameter.name)", file: file, line: line)
+  }
+}
+
+/// ``checkFiniteDifferences`` over the elements of `m`.
+func checkMatrixGradient(
+  _ m: Matrix, analytic: Matrix, loss: () -> Double, step: Float = 1e-2, tolerance: Double = 2e-2, what: String,
+  file: StaticString = #filePath, line: UInt = #line
+) {
+  checkFiniteDifferences(
+    Array(analytic.elements), count: m.count, get: { m.elements[$0] }, set: { m.elements[$0] = $1 }, loss: loss, step: step,
+    tolerance: tolerance, what: what, file: file, line: line)
+}
