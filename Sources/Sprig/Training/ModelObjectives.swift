@@ -192,6 +192,7 @@ final class ModelObjective {
   }
 
   private let noise = Matrix(rows: 0, columns: 0)
+  private let fake = Matrix(rows: 0, columns: 0)
   private let both = Matrix(rows: 0, columns: 0)
   private let targets = Matrix(rows: 0, columns: 0)
 
@@ -203,7 +204,13 @@ final class ModelObjective {
     let (generator, discriminator) = gan
     let b = x.columns
     fillNoise(noise, columns: b)
-    let fake = generator.forward(noise, training: true).copy()
+    // Kept apart from the generator's output buffer, which the picture and
+    // evaluation passes reuse; reshaped in place, so no step allocates it.
+    let generated = generator.forward(noise, training: true)
+    fake.reshape(rows: generated.rows, columns: generated.columns)
+    fake.elements.withUnsafeMutableBufferPointer { f in
+      generated.elements.withUnsafeBufferPointer { f.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
+    }
     both.reshape(rows: x.rows, columns: 2 * b)
     RestrictedBoltzmannMachine.placeSideBySide(x, fake, into: both, leftScale: 1, rightScale: 1)
     targets.reshape(rows: 1, columns: 2 * b)

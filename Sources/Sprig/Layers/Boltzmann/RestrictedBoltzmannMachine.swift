@@ -41,6 +41,8 @@ public final class RestrictedBoltzmannMachine: Layer, HasSparseLayers {
   private let chainVisible = Matrix(rows: 0, columns: 0)
   private let chainHidden = Matrix(rows: 0, columns: 0)
   private let hiddenSample = Matrix(rows: 0, columns: 0)
+  private let dataHidden = Matrix(rows: 0, columns: 0)
+  private let visible = Matrix(rows: 0, columns: 0)
 
   /// An RBM over `weights` (W and c) with visible bias `visibleBias`.
   public init(weights: SparseLinear, visibleBias: [Float], visibleUnits: VisibleUnits = .bernoulli) {
@@ -126,7 +128,6 @@ public final class RestrictedBoltzmannMachine: Layer, HasSparseLayers {
     precondition(k >= 1, "RBM: CD needs at least one Gibbs step")
     let (n, batch) = (v.rows, v.columns)
     let gaussian = visibleUnits == .gaussian
-    let dataHidden = Matrix(rows: 0, columns: 0)
     hiddenProbabilities(v, into: dataHidden)
     // The reconstruction error: one Gibbs step from the data.
     sample(dataHidden, into: hiddenSample, using: &rng)
@@ -146,7 +147,6 @@ public final class RestrictedBoltzmannMachine: Layer, HasSparseLayers {
       sample(chainHidden, into: hiddenSample, using: &rng)
       visibleMeans(hiddenSample, into: chainVisible)
     }
-    let visible = Matrix(rows: 0, columns: 0)
     for step in 1...k {
       if step > 1 {
         sample(chainHidden, into: hiddenSample, using: &rng)
