@@ -68,6 +68,9 @@ struct Train: ParsableCommand {
   @Option(help: "Learning rate.") var learningRate: Float?
   @Option(help: "SGD momentum.") var momentum: Float?
   @Flag(help: "Nesterov momentum.") var nesterov = false
+  @Option(name: .customLong("adam-beta1"), help: "Adam's first-moment decay β₁ (default 0.9; the GAN models use 0.5).")
+  var adamBeta1: Float?
+  @Option(name: .customLong("adam-beta2"), help: "Adam's second-moment decay β₂ (default 0.999).") var adamBeta2: Float?
   @Option(help: "L2 weight decay on weights.") var weightDecay: Float?
   @Option(help: "Learning-rate schedule: constant or cosine (annealed to zero).")
   var lrSchedule: LearningRateSchedule?
@@ -115,6 +118,9 @@ struct Train: ParsableCommand {
     }
     if let epsilon, epsilon <= 0 { throw ValidationError("--epsilon must be positive, got \(epsilon).") }
     if let zeta, !(0...1).contains(zeta) { throw ValidationError("--zeta must be in [0, 1], got \(zeta).") }
+    for (name, value) in [("--adam-beta1", adamBeta1), ("--adam-beta2", adamBeta2)] {
+      if let value, !(0..<1).contains(value) { throw ValidationError("\(name) must be in [0, 1), got \(value).") }
+    }
     if let dropout, !(0..<1).contains(dropout) { throw ValidationError("--dropout must be in [0, 1), got \(dropout).") }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads).") }
     if let averageEvery {
@@ -178,6 +184,8 @@ struct Train: ParsableCommand {
     if let aisRuns { o.aisRuns = aisRuns }
     if let aisSteps { o.aisIntermediateDistributions = aisSteps }
     if nesterov { o.nesterov = true }
+    if let adamBeta1 { o.adamBeta1 = adamBeta1 }
+    if let adamBeta2 { o.adamBeta2 = adamBeta2 }
     if let zeta { o.zeta = zeta }
     if let evolutionPeriod { o.evolutionPeriod = evolutionPeriod }
     if let evolution { o.evolution = evolution }

@@ -100,6 +100,9 @@ public struct LayerDescription: Codable, Equatable, Sendable {
   public var rate: Float?
   /// The activation (`activation`).
   public var activation: ActivationKind?
+  /// A `leaky-relu` activation's slope below zero (default 0.01; GAN
+  /// discriminators use 0.2, as PyTorch's `nn.LeakyReLU(0.2)`).
+  public var slope: Float?
   /// A sparse layer's starting wiring (`sparse_linear`, `sparse_conv2d`'s
   /// kernel, and the gate matrices of a sparse `lstm` or `gru`).
   public var topology: TopologyDescription?
@@ -117,7 +120,7 @@ public struct LayerDescription: Codable, Equatable, Sendable {
   public var visible: RestrictedBoltzmannMachine.VisibleUnits?
 
   enum CodingKeys: String, CodingKey {
-    case type, units, filters, kernel, stride, padding, size, rate, activation, topology, density, steps
+    case type, units, filters, kernel, stride, padding, size, rate, activation, slope, topology, density, steps
     case paddingPixels = "padding_pixels"
     case returnSequence = "return_sequence"
     case initialization, zeta, visible
@@ -143,9 +146,10 @@ public struct LayerDescription: Codable, Equatable, Sendable {
     return d
   }
 
-  public static func activation(_ kind: ActivationKind) -> LayerDescription {
+  public static func activation(_ kind: ActivationKind, slope: Float? = nil) -> LayerDescription {
     var d = LayerDescription(.activation)
     d.activation = kind
+    d.slope = slope
     return d
   }
 

@@ -105,7 +105,14 @@ struct ModelBuilder {
       layer = Linear(inputSize: n, outputSize: units, initialization: initialization, using: &rng)
       shape = .features(units)
     case .activation:
-      layer = try required(d.activation, "activation").makeLayer(size: n)
+      let kind = try required(d.activation, "activation")
+      if let slope = d.slope {
+        guard kind == .leakyReLU else { throw fail("slope", "is a leaky-relu setting; this activation is \(kind.rawValue)") }
+        guard slope.isFinite, slope >= 0, slope < 1 else { throw fail("slope", "must be in [0, 1), got \(slope)") }
+        layer = LeakyReLU(size: n, slope: slope)
+      } else {
+        layer = kind.makeLayer(size: n)
+      }
     case .dropout:
       let rate = try required(d.rate, "rate")
       guard (0..<1).contains(rate) else { throw fail("rate", "must be in [0, 1), got \(rate)") }

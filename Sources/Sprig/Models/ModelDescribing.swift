@@ -49,6 +49,7 @@ extension Sequential {
         hidden: r.outputSize, topology: TopologyDescription(kind: .er, density: r.weights.pattern.density),
         visible: r.visibleUnits == .bernoulli ? nil : r.visibleUnits)
     case let g as GaussianSample: return .gaussianSample(latent: g.latent)
+    case let l as LeakyReLU: return .activation(.leakyReLU, slope: l.slope == LeakyReLU(size: 1).slope ? nil : l.slope)
     case let r as Recurrent:
       let type: LayerType = r.cell is LSTMCell || r.cell is SparseLSTMCell ? .lstm : r.cell is GRUCell || r.cell is SparseGRUCell ? .gru : .rnn
       var d = LayerDescription.recurrent(type, units: r.cell.hiddenSize, steps: r.steps, returnSequence: r.returnsSequence)

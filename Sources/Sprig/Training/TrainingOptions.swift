@@ -39,6 +39,11 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
   public var learningRate: Float = 0.2
   public var momentum: Float = 0.9
   public var nesterov: Bool = false
+  /// Adam's moment decay rates β₁ and β₂ (GANs train with β₁ = 0.5,
+  /// Radford et al. 2016: a long first-moment memory lets the generator
+  /// overshoot a discriminator that has moved on).
+  public var adamBeta1: Float = 0.9
+  public var adamBeta2: Float = 0.999
   public var weightDecay: Float = 5e-4
   /// How the learning rate changes over the run.
   public var learningRateSchedule: LearningRateSchedule = .cosine
@@ -82,7 +87,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
   public init() {}
 
   enum CodingKeys: String, CodingKey {
-    case epochs, batchSize, optimizer, learningRate, momentum, nesterov, weightDecay, learningRateSchedule, zeta
+    case epochs, batchSize, optimizer, learningRate, momentum, nesterov, adamBeta1, adamBeta2, weightDecay, learningRateSchedule, zeta
     case evolutionPeriod, evolution, zetaSchedule, evolutionUnit, evolutionEnd, regrowthScale, degreeRecordingPeriod
     case seed, evaluationBatchSize, augmentation, savesResumeState, maxGradientNorm
     case aisRuns, aisIntermediateDistributions
@@ -103,6 +108,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     learningRate = try value(.learningRate, d.learningRate)
     momentum = try value(.momentum, d.momentum)
     nesterov = try value(.nesterov, d.nesterov)
+    adamBeta1 = try value(.adamBeta1, d.adamBeta1)
+    adamBeta2 = try value(.adamBeta2, d.adamBeta2)
     weightDecay = try value(.weightDecay, d.weightDecay)
     learningRateSchedule = try value(.learningRateSchedule, d.learningRateSchedule)
     zeta = try value(.zeta, d.zeta)
@@ -149,7 +156,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     let base: Optimizer
     switch optimizer {
     case .sgd: base = SGD(learningRate: learningRate, momentum: momentum, weightDecay: weightDecay, nesterov: nesterov)
-    case .adam: base = Adam(learningRate: learningRate, weightDecay: weightDecay)
+    case .adam: base = Adam(learningRate: learningRate, beta1: adamBeta1, beta2: adamBeta2, weightDecay: weightDecay)
     }
     guard let maxGradientNorm else { return base }
     return GradientClippingOptimizer(base, maxNorm: maxGradientNorm)
