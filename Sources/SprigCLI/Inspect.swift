@@ -7,7 +7,7 @@ struct Inspect: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "List a checkpoint's layers (type, shape, parameters, each sparse matrix's connections and density); optionally run one layer on inputs from a CSV file.")
 
-  @Argument(help: "A model.safetensors (or its run folder).")
+  @Argument(help: "A model.safetensors (or its run folder); with --estimate, also a model description (.json).")
   var checkpoint: String
   @Option(help: "With --input: the layer to run (0 = first).") var layer: Int = 0
   @Option(help: "CSV file, one sample per line, the layer's input features (raw: no scaling is applied).")
@@ -15,6 +15,17 @@ struct Inspect: ParsableCommand {
   @Option(help: "Where to write the layer's outputs as CSV (default: standard output).") var output: String?
   @Flag(help: "Print the model description (JSON) the checkpoint holds: pass it to `sprig train --model PATH.json`.")
   var description = false
+  @Flag(help: "Print the memory training this model needs (per layer: parameters with gradients and optimizer state, activations) beside the memory available.")
+  var estimate = false
+  @Option(help: "With --estimate: the training batch size (default: the description's, else 128).") var batchSize: Int?
+
+  /// The estimate as `sprig inspect --estimate` and `sprig train --estimate` print it.
+  static func printEstimate(_ estimate: MemoryEstimate) {
+    print(estimate)
+    let machine = MachineMemory.available()
+    let verdict = estimate.totalBytes <= machine.bytes ? "fits" : "does NOT fit"
+    print("available: \(ByteCount.phrase(machine.bytes)) (\(machine.source)): the model \(verdict)")
+  }
 
   static func checkpointURL(_ path: String) -> URL {
     var isDirectory: ObjCBool = false
@@ -26,6 +37,18 @@ struct Inspect: ParsableCommand {
   }
 
   func run() throws {
+    if estimate {
+      let description: ModelDescription
+      if checkpoint.hasSuffix(".json") {
+        description = try ModelDescription(contentsOf: URL(fileURLWithPath: checkpoint))
+      } else {
+        description = try Checkpoint(contentsOf: Self.checkpointURL(checkpoint)).model.description
+      }
+      var options = description.training ?? TrainingOptions()
+      if let batchSize { options.batchSize = batchSize }
+      Self.printEstimate(try MemoryEstimate(description: description, options: options, source: checkpoint))
+      return
+    }
     let loaded = try Checkpoint(contentsOf: Self.checkpointURL(checkpoint))
     let model = loaded.model
     if description {

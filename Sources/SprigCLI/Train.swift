@@ -29,6 +29,11 @@ struct Train: ParsableCommand {
   var model: String?
   @Flag(help: "Print the model description (JSON, with its training settings) and exit without training.")
   var printModel = false
+  @Flag(help: "Print the memory training this model needs, per layer, beside the memory available, and exit without training.")
+  var estimate = false
+  @Option(
+    help: "Refuse to start when the model's memory estimate exceeds this (e.g. 8G, 512M; default: the memory available, which is always a limit too).")
+  var memoryLimit: String?
 
   @Option(help: "Settings to start from (MLPs): \(Preset.allCases.map(\.rawValue).joined(separator: ", ")).")
   var preset: Preset = .sprig
@@ -64,6 +69,8 @@ struct Train: ParsableCommand {
 
   @Option(help: "Epochs (default 10).") var epochs: Int?
   @Option(help: "Mini-batch size (default 128).") var batchSize: Int?
+  @Option(help: "Samples per forward pass when evaluating (default 1000; changes memory and speed, not results).")
+  var evaluationBatchSize: Int?
   @Option(help: "Optimizer: sgd or adam.") var optimizer: OptimizerKind?
   @Option(help: "Learning rate.") var learningRate: Float?
   @Option(help: "SGD momentum.") var momentum: Float?
@@ -111,7 +118,7 @@ struct Train: ParsableCommand {
 
   func validate() throws {
     for (name, value) in [
-      ("--epochs", epochs), ("--batch-size", batchSize), ("--evolution-period", evolutionPeriod), ("--ais-runs", aisRuns),
+      ("--epochs", epochs), ("--batch-size", batchSize), ("--evaluation-batch-size", evaluationBatchSize), ("--evolution-period", evolutionPeriod), ("--ais-runs", aisRuns),
       ("--ais-steps", aisSteps),
     ] {
       if let value, value <= 0 { throw ValidationError("\(name) must be positive, got \(value).") }
@@ -122,6 +129,9 @@ struct Train: ParsableCommand {
       if let value, !(0..<1).contains(value) { throw ValidationError("\(name) must be in [0, 1), got \(value).") }
     }
     if let dropout, !(0..<1).contains(dropout) { throw ValidationError("--dropout must be in [0, 1), got \(dropout).") }
+    if let memoryLimit, ByteCount.parse(memoryLimit) == nil {
+      throw ValidationError("--memory-limit must be a size such as 8G, 512M or 1000000 (bytes), got \"\(memoryLimit)\".")
+    }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads).") }
     if let averageEvery {
       guard distributed else { throw ValidationError("--average-every averages over the ranks of --distributed; add --distributed.") }
@@ -171,6 +181,7 @@ struct Train: ParsableCommand {
     var o = base ?? TrainingOptions()
     if let epochs { o.epochs = epochs }
     if let batchSize { o.batchSize = batchSize }
+    if let evaluationBatchSize { o.evaluationBatchSize = evaluationBatchSize }
     if let optimizer, optimizer != o.optimizer {
       o.optimizer = optimizer
       if optimizer == .adam && learningRate == nil { o.learningRate = 1e-3 }
@@ -224,17 +235,16 @@ struct Train: ParsableCommand {
     let isRoot = (group?.rank ?? 0) == 0
     let quiet = self.quiet || !isRoot
     let datasetName = data.dataset ?? .fashionMNIST
-    if printModel && !data.readsFiles {
+    let limit = memoryLimit.flatMap(ByteCount.parse).map(MemoryLimit.bytes) ?? .available
+    if !data.readsFiles {
+      // The catalogue knows the shape: describe, estimate or refuse before loading any data.
       let description = try resolvedDescription(shape: datasetName.imageShape, classes: datasetName.classCount)
-      print(String(decoding: try description.json(), as: UTF8.self))
-      return
+      if try printed(description) { return }
+      try MemoryEstimate(description: description, source: self.model ?? "the MLP options").check(limit: limit)
     }
     var split = try data.load(fallback: datasetName)
     var description = try resolvedDescription(shape: split.train.shape, classes: split.train.classCount)
-    if printModel {
-      print(String(decoding: try description.json(), as: UTF8.self))
-      return
-    }
+    if try printed(description) { return }
     let objective = try TrainingObjective(description: description)
     if augment {
       guard split.train.shape.height > 1 && split.train.shape.width > 1 else {
@@ -245,7 +255,8 @@ struct Train: ParsableCommand {
     let options = description.training!
     let normalization = self.normalization ?? objective.defaultNormalization
     let scaling = split.normalize(normalization)
-    let model = try Sequential(description: description, seed: seed, source: self.model ?? "the MLP options")
+    let model = try Sequential(
+      description: description, seed: seed, source: self.model ?? "the MLP options", memoryLimit: limit)
     if model.layers.contains(where: { $0 is Linear }) && model.sparseLayers.isEmpty, let warning = BLAS.coreMismatchWarning {
       FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
     }
@@ -300,6 +311,13 @@ struct Train: ParsableCommand {
       result = "final " + Trainer.summary(of: last, objective: objective)
     }
     display.message(result + String(format: ", median epoch %.2fs", medianEpoch) + "; checkpoint \(run.checkpointURL.path)")
+  }
+
+  /// Prints the description (`--print-model`) or its memory estimate (`--estimate`); whether it did.
+  func printed(_ description: ModelDescription) throws -> Bool {
+    if printModel { print(String(decoding: try description.json(), as: UTF8.self)) }
+    if estimate { Inspect.printEstimate(try MemoryEstimate(description: description, source: model ?? "the MLP options")) }
+    return printModel || estimate
   }
 
   /// Fails with what to do unless `url` holds an unfinished run trained with `options`.

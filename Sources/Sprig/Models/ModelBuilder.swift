@@ -12,8 +12,16 @@ extension Sequential {
   /// - Throws: ``ModelDescriptionError`` naming the layer and field when a
   ///   field is missing or out of range or a layer does not fit its input
   ///   ("layer 3 conv2d: expects an image input, gets 784 features"), and
-  ///   topology errors of pattern files.
-  public convenience init(description: ModelDescription, seed: UInt64, source: String = "model description") throws {
+  ///   topology errors of pattern files; ``MemoryEstimateError`` when the
+  ///   ``MemoryEstimate`` of training it (at the description's batch size)
+  ///   exceeds `memoryLimit` or the machine's available memory — checked
+  ///   before anything is allocated.
+  public convenience init(
+    description: ModelDescription, seed: UInt64, source: String = "model description", memoryLimit: MemoryLimit = .available
+  ) throws {
+    if memoryLimit != .unchecked {
+      try MemoryEstimate(description: description, source: source).check(limit: memoryLimit)
+    }
     var rng = SeededGenerator(seed: seed)
     var builder = ModelBuilder(source: source, shape: .init(description.input))
     var layers: [Layer] = []
