@@ -155,13 +155,19 @@ public final class Sequential {
   /// The first layer whose output on `x` holds NaN or ±Inf, with its index:
   /// the diagnosis when a training loss stops being finite.
   public func firstNonFiniteLayer(on x: Matrix) -> (index: Int, layer: Layer)? {
-    for p in parameters where !p.value.allSatisfy({ $0.isFinite }) {
-      if let i = layers.firstIndex(where: { $0.parameters.contains { $0 === p } }) { return (i, layers[i]) }
-    }
+    if let culprit = firstNonFiniteParameterLayer() { return culprit }
     var h = x
     for (i, layer) in layers.enumerated() {
       h = layer.forward(h, training: false)
       if !h.isFinite { return (i, layer) }
+    }
+    return nil
+  }
+
+  /// The first layer holding a NaN or infinite parameter.
+  public func firstNonFiniteParameterLayer() -> (index: Int, layer: Layer)? {
+    for (i, layer) in layers.enumerated() where layer.parameters.contains(where: { !$0.value.allSatisfy(\.isFinite) }) {
+      return (i, layer)
     }
     return nil
   }

@@ -234,6 +234,14 @@ final class ModelObjective {
     return Double(discriminatorLoss)
   }
 
+  /// The first layer whose parameters or output on this batch are not
+  /// finite (a GAN's model runs from noise: D(G(z))).
+  func firstNonFiniteLayer(on x: Matrix) -> (index: Int, layer: Layer)? {
+    guard case .adversarial = objective else { return model.firstNonFiniteLayer(on: x) }
+    fillNoise(noise, columns: x.columns)
+    return model.firstNonFiniteLayer(on: noise)
+  }
+
   private func fillNoise(_ m: Matrix, columns: Int) {
     m.reshape(rows: model.inputSize, columns: columns)
     m.elements.withUnsafeMutableBufferPointer { e in for k in e.indices { e[k] = rng.nextNormal() } }

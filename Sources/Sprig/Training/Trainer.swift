@@ -141,6 +141,12 @@ public final class Trainer {
   @discardableResult
   public func fit(_ data: DatasetSplit, until lastEpoch: Int? = nil) throws -> [EpochMetrics] {
     let outputs = reconstructionLoss == nil ? data.train.classCount : data.train.featureCount
+    for (name, part) in [("training", data.train), ("test", data.test)] {
+      if let k = part.features.firstIndex(where: { !$0.isFinite }) {
+        throw TrainingError.nonFiniteInput(
+          split: "\(data.name) \(name)", sample: k / max(part.featureCount, 1), feature: k % max(part.featureCount, 1))
+      }
+    }
     if let modelObjective { try modelObjective.check(data) } else if !(data.train.featureCount == model.inputSize && reconstructionLoss == nil ? outputs <= model.outputSize : outputs == model.outputSize) {
       throw TrainingError.shapeMismatch(
         "The data has \(data.train.featureCount) features and \(data.train.classCount) classes; the model takes \(model.inputSize) inputs and has \(model.outputSize) outputs (\(reconstructionLoss == nil ? "at least one per class" : "one per input feature, to reconstruct it")). Build the model for this dataset.")
@@ -214,7 +220,7 @@ public final class Trainer {
           if let modelObjective {
             let step = modelObjective.trainStep(batchX, batchY, optimizer: optimizer, parameters: parameters)
             guard step.loss.isFinite else {
-              let culprit = model.firstNonFiniteLayer(on: batchX)
+              let culprit = modelObjective.firstNonFiniteLayer(on: batchX)
               throw TrainingError.nonFinite(
                 layer: culprit?.layer.name ?? "loss", layerIndex: culprit?.index ?? model.layers.count,
                 epoch: epoch, batch: b + 1, lastCheckpoint: run?.hasCheckpoint == true ? run!.checkpointURL.path : nil)
@@ -288,6 +294,14 @@ public final class Trainer {
         testLoss: test.loss, testAccuracy: test.accuracy, epochSeconds: 0, rewireSeconds: 0,
         samplesPerSecond: Double(seen) / trainSeconds, connections: model.sparseLayers.map { $0.connectionCount },
         learningRate: Double(optimizer.learningRate), scores: test.scores.isEmpty ? nil : test.scores)
+      // A NaN weight need not reach the loss (a ReLU maps NaN to 0): no
+      // checkpoint is written over the last good one until every
+      // parameter is finite.
+      if let culprit = model.firstNonFiniteParameterLayer() {
+        throw TrainingError.nonFinite(
+          layer: culprit.layer.name, layerIndex: culprit.index, epoch: epoch, batch: batches,
+          lastCheckpoint: run?.hasCheckpoint == true ? run!.checkpointURL.path : nil)
+      }
       // Checkpoint and degrees before rewiring: what is saved is the model
       // just evaluated.
       try run?.writeCheckpoint(model: model, metrics: metrics)
