@@ -84,8 +84,7 @@ extension TopologyReport {
     for image in source.images {
       let copy = folder.appendingPathComponent(image.lastPathComponent)
       if copy.standardizedFileURL != image.standardizedFileURL {
-        try? FileManager.default.removeItem(at: copy)
-        try FileManager.default.copyItem(at: image, to: copy)
+        try DurableFile.write(Data(contentsOf: image), to: copy)
       }
     }
     try DurableFile.write(

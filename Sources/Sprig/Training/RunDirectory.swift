@@ -49,11 +49,12 @@ public final class RunDirectory {
     }
   }
 
-  /// Empties the logs and drops any resume state, for a run that starts at
-  /// epoch 1 in a folder an earlier run may have used.
+  /// Empties the logs and drops any checkpoint and resume state, for a run
+  /// that starts at epoch 1 in a folder an earlier run may have used: left
+  /// behind, an earlier run's files would be taken for this run's.
   public func startOver() throws {
     try DurableFile.write(Data(), to: metricsURL)
-    for stale in [degreesURL, resumeURL] where FileManager.default.fileExists(atPath: stale.path) {
+    for stale in [degreesURL, resumeURL, checkpointURL] where FileManager.default.fileExists(atPath: stale.path) {
       try FileManager.default.removeItem(at: stale)
     }
     hasCheckpoint = false
