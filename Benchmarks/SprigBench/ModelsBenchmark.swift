@@ -106,9 +106,7 @@ struct ModelsBenchmark: ParsableCommand {
   static func record(
     folder: URL, dataset: String, model: String, seed: UInt64, epochs: Int, command: String, threads: Int
   ) throws -> ModelRecord {
-    let decoder = JSONDecoder()
-    let history = try String(contentsOf: folder.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
-      .split(separator: "\n").map { try decoder.decode(EpochMetrics.self, from: Data($0.utf8)) }
+    let history = try JSONLines.read(EpochMetrics.self, from: folder.appendingPathComponent("metrics.jsonl"))
     let network = try Checkpoint(contentsOf: folder.appendingPathComponent("model.safetensors")).model
     let sparse = network.sparseLayers
     let scores = history.last!.scores ?? [:]

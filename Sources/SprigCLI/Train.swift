@@ -275,8 +275,16 @@ struct Train: ParsableCommand {
       info["ranks"] = String(group.size)
       info["parallelism"] = parallelism.description
     }
-    if resume { try checkResumable(url, options: optionsJSON, info: info) }
+    // The lock before anything reads or changes the folder: a second run
+    // on it stops here, having touched nothing.
     let run = isRoot ? try RunDirectory(url: url, scaling: scaling, info: info, resuming: resume) : nil
+    var resuming = resume
+    if resume, try !checkResumable(url, options: optionsJSON, info: info, epochs: options.epochs) {
+      FileHandle.standardError.write(
+        Data("note: \(url.path) has no resume state (the run was stopped before its first epoch was saved): starting it from epoch 1\n".utf8))
+      try run?.startOver()
+      resuming = false
+    }
     let display = ProgressDisplay()
     if !quiet {
       display.message(
@@ -292,7 +300,7 @@ struct Train: ParsableCommand {
       model: model, options: options,
       evolution: try options.makeEvolution(initialization: initialization, windows: model.localWindows),
       objective: objective, run: run, display: quiet ? nil : display, collective: group, parallelism: parallelism)
-    if resume {
+    if resuming {
       try trainer.resume(from: url.appendingPathComponent("resume.safetensors"))
       if !quiet { display.message("resumed after epoch \(trainer.history.count) of \(options.epochs)") }
     }
@@ -320,15 +328,22 @@ struct Train: ParsableCommand {
     return printModel || estimate
   }
 
-  /// Fails with what to do unless `url` holds an unfinished run trained with `options`.
-  func checkResumable(_ url: URL, options: String, info: [String: String]) throws {
+  /// Fails with what to do unless `url` holds an unfinished run trained with
+  /// `options`; false when there is nothing to resume from (a run stopped
+  /// before its first resume state), which starts over.
+  func checkResumable(_ url: URL, options: String, info: [String: String], epochs: Int) throws -> Bool {
     let state = url.appendingPathComponent("resume.safetensors")
-    guard FileManager.default.fileExists(atPath: state.path) else {
-      throw ValidationError(
-        "\(url.path) has no resume.safetensors: the run finished, or never completed an epoch. Start it again without --resume.")
-    }
     let checkpoint = url.appendingPathComponent("model.safetensors")
     let saved = try? Checkpoint(contentsOf: checkpoint).info
+    guard FileManager.default.fileExists(atPath: state.path) else {
+      // The state goes after the last epoch's line: a run with its last
+      // checkpoint and no state is finished.
+      if let saved, saved["epoch"] == String(epochs), saved["options"] == options {
+        throw ValidationError(
+          "\(url.path) holds a finished run (\(epochs) epochs; model.safetensors is its checkpoint): there is nothing to resume. Train again without --resume to start over.")
+      }
+      return false
+    }
     if let savedOptions = saved?["options"], savedOptions != options {
       throw ValidationError(
         "\(url.path) was trained with other options (\(savedOptions)); pass the same flags as the run you resume.")
@@ -340,5 +355,6 @@ struct Train: ParsableCommand {
       let now = info["ranks"].map { "\($0) ranks (\(info["parallelism"] ?? "synchronous"))" } ?? "one process"
       throw ValidationError("\(url.path) was trained on \(was); resume it the same way, not on \(now).")
     }
+    return true
   }
 }

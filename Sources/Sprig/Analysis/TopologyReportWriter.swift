@@ -45,9 +45,8 @@ public struct AnalysisSource {
         .sorted { (epoch($0), $0) < (epoch($1), $1) }.map { folder.appendingPathComponent($0) }
     }
     let degreesURL = folder.appendingPathComponent("degrees.jsonl")
-    if isDirectory.boolValue, let text = try? String(contentsOf: degreesURL, encoding: .utf8) {
-      let decoder = JSONDecoder()
-      records = try text.split(separator: "\n").map { try decoder.decode(DegreeRecord.self, from: Data($0.utf8)) }
+    if isDirectory.boolValue, FileManager.default.fileExists(atPath: degreesURL.path) {
+      records = try JSONLines.read(DegreeRecord.self, from: degreesURL)
     } else if let model = checkpoint?.model {
       records = [DegreeRecord(epoch: Int(facts["epoch"] ?? "") ?? 0, model: model)]
     } else {
@@ -79,23 +78,24 @@ extension TopologyReport {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try encoder.encode(report).write(to: folder.appendingPathComponent("report.json"))
-    try report.markdown().write(to: folder.appendingPathComponent("report.md"), atomically: true, encoding: .utf8)
+    // Durable like the run's own files: the folder is often the run folder.
+    try DurableFile.write(encoder.encode(report), to: folder.appendingPathComponent("report.json"))
+    try DurableFile.write(Data(report.markdown().utf8), to: folder.appendingPathComponent("report.md"))
     for image in source.images {
       let copy = folder.appendingPathComponent(image.lastPathComponent)
       if copy.standardizedFileURL != image.standardizedFileURL {
-        try? FileManager.default.removeItem(at: copy)
-        try FileManager.default.copyItem(at: image, to: copy)
+        try DurableFile.write(Data(contentsOf: image), to: copy)
       }
     }
-    try report.html(records: source.records, images: source.images.map(\.lastPathComponent))
-      .write(to: folder.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)
+    try DurableFile.write(
+      Data(report.html(records: source.records, images: source.images.map(\.lastPathComponent)).utf8),
+      to: folder.appendingPathComponent("report.html"))
     if let model = source.checkpoint?.model {
       for (i, layer) in model.layers.enumerated() {
         let matrices = (layer as? HasSparseLayers)?.sparseLayers ?? []
         for (j, sparse) in matrices.enumerated() {
           let name = layer is SparseLinear ? "layer\(i).mtx" : "layer\(i)-sparse\(j).mtx"
-          try matrixMarket(sparse.weights).write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+          try DurableFile.write(Data(matrixMarket(sparse.weights).utf8), to: folder.appendingPathComponent(name))
         }
       }
     }

@@ -115,16 +115,11 @@ public struct SafeTensorsFile: Sendable {
     return out
   }
 
-  /// Writes the file atomically: to a temporary file beside `url`, then a
-  /// rename, so a crash never leaves a half-written checkpoint behind.
+  /// Writes the file through ``DurableFile``: a crash, a power cut or a full
+  /// disk never leaves a half-written checkpoint, and a failed write keeps
+  /// the file from before.
   public func write(to url: URL) throws {
-    let data = try serialized()
-    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-    try data.write(to: temporary)
-    if rename(temporary.path, url.path) != 0 {
-      try? FileManager.default.removeItem(at: temporary)
-      throw SafeTensorsError.unreadable(path: url.path, reason: "rename failed: \(String(cString: strerror(errno)))")
-    }
+    try DurableFile.write(try serialized(), to: url)
   }
 
   /// Reads and validates a safetensors file.

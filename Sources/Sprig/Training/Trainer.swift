@@ -307,7 +307,7 @@ public final class Trainer {
       try run?.writeCheckpoint(model: model, metrics: metrics)
       if let run, let modelObjective {
         for (name, svg) in modelObjective.pictures(test: data.test, epoch: epoch) {
-          try Data(svg.utf8).write(to: run.url.appendingPathComponent(name), options: .atomic)
+          try run.write(Data(svg.utf8), named: name)
         }
       }
       if recording && (epoch % options.degreeRecordingPeriod == 0 || isLast) {
@@ -329,16 +329,16 @@ public final class Trainer {
       // The resume state before the metrics line: a run killed between the
       // two resumes from this epoch and rewrites the log from its history,
       // where the other order would leave a logged epoch with no state.
-      if let run {
-        if isLast {
-          try? FileManager.default.removeItem(at: run.resumeURL)
-        } else if options.savesResumeState {
-          var state = ResumeState(model: model, optimizerSteps: optimizer.stepCount, history: history)
-          state.extraTensors = modelObjective?.resumeTensors ?? [:]
-          try state.write(to: run.resumeURL)
-        }
+      // After the last epoch the state goes only once the line is written,
+      // so a run with no state has every line (killed between, it trains
+      // the last epoch again, to the same bytes).
+      if let run, !isLast, options.savesResumeState {
+        var state = ResumeState(model: model, optimizerSteps: optimizer.stepCount, history: history)
+        state.extraTensors = modelObjective?.resumeTensors ?? [:]
+        try run.writeResumeState(state, epoch: epoch)
       }
       try run?.append(metrics)
+      if let run, isLast { try run.finishResumeState() }
       let scores = Self.summary(of: metrics, objective: objective)
       display?.finishEpoch(
         String(

@@ -53,6 +53,19 @@ final class TopologyReportTests: XCTestCase {
     XCTAssertEqual(first.layers.first?.inDegrees.reduce(0, +), first.layers.first?.connections)
   }
 
+  /// `sprig analyze` on a run killed mid-append: the torn record is
+  /// dropped, not a crash; a damaged record before the last is an error.
+  func testATornLastDegreeRecordIsDroppedAndAMiddleOneIsAnError() throws {
+    let degrees = folder.appendingPathComponent("run/degrees.jsonl")
+    let whole = try Data(contentsOf: degrees)
+    try (whole + Data("{\"epoch\":4,\"layers\":[{\"in".utf8)).write(to: degrees)
+    XCTAssertEqual(try AnalysisSource(url: folder.appendingPathComponent("run")).records.map(\.epoch), [0, 1, 2, 3])
+    try (Data("{\"epoch\":0,\"lay\n".utf8) + whole).write(to: degrees)
+    XCTAssertThrowsError(try AnalysisSource(url: folder.appendingPathComponent("run"))) { error in
+      XCTAssertTrue("\(error)".contains("degrees.jsonl: line 1 is not a valid record"), "\(error)")
+    }
+  }
+
   func testReportJSONDecodesToTheSameReport() throws {
     let (report, out) = try writeReport()
     let decoded = try JSONDecoder().decode(TopologyReport.self, from: Data(contentsOf: out.appendingPathComponent("report.json")))

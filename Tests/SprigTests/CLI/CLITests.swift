@@ -85,8 +85,23 @@ final class CLITests: XCTestCase {
     _ = try capturingStandardOutput { try train.run() }
     var again = try SprigCommand.parseAsRoot(["train"] + flags + ["--resume"])
     XCTAssertThrowsError(try again.run()) { error in
-      XCTAssertTrue("\(error)".contains("no resume.safetensors"), "\(error)")
+      XCTAssertTrue("\(error)".contains("holds a finished run"), "\(error)")
     }
+  }
+
+  /// A run killed before its first resume state: `--resume` starts it over
+  /// rather than failing, so a kill at any moment can be resumed.
+  func testResumingARunStoppedBeforeItsFirstEpochStartsOver() throws {
+    let data = try writeTinyIDXDataset(in: folder.appendingPathComponent("data"))
+    let run = folder.appendingPathComponent("run")
+    try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+    try Data("{\"epoch\":1,\"tr".utf8).write(to: run.appendingPathComponent("metrics.jsonl"))
+    let flags = data + ["--hidden", "16", "--epsilon", "4", "--epochs", "2", "--out", run.path, "--quiet", "--resume"]
+    var train = try SprigCommand.parseAsRoot(["train"] + flags)
+    _ = try capturingStandardOutput { try train.run() }
+    let lines = try JSONLines.read(EpochMetrics.self, from: run.appendingPathComponent("metrics.jsonl"))
+    XCTAssertEqual(lines.map(\.epoch), [1, 2])
+    XCTAssertEqual(try Checkpoint(contentsOf: run.appendingPathComponent("model.safetensors")).info["epoch"], "2")
   }
 
   func testAugmentIsRecordedInTheRunsOptions() throws {

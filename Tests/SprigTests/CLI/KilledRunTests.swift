@@ -14,19 +14,9 @@ final class KilledRunTests: XCTestCase {
 
   override func tearDown() { try? FileManager.default.removeItem(at: folder) }
 
-  /// `sprig` beside the test bundle (`swift build` puts both in `.build/debug`).
-  private func executable() throws -> URL {
-    let bundle = Bundle.main.bundleURL
-    for candidate in [bundle, bundle.deletingLastPathComponent()] {
-      let url = candidate.appendingPathComponent("sprig")
-      if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-    }
-    throw XCTSkip("no sprig executable beside \(Bundle.main.bundleURL.path): run `swift build` first")
-  }
-
   private func start(_ arguments: [String]) throws -> Process {
     let process = Process()
-    process.executableURL = try executable()
+    process.executableURL = try sprigExecutable()
     process.arguments = arguments
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
