@@ -131,6 +131,12 @@ public struct Checkpoint {
     try self.init(file: try SafeTensorsFile(contentsOf: url), path: url.path)
   }
 
+  /// Parses a checkpoint's bytes, as ``init(contentsOf:)`` does once they are
+  /// read; `path` names the source in errors.
+  public init(data: Data, path: String) throws {
+    try self.init(file: try SafeTensorsFile(data: data, path: path), path: path)
+  }
+
   /// Reads a checkpoint from an already parsed `file` (`path` names it in errors).
   init(file: SafeTensorsFile, path: String) throws {
     let model: Sequential
