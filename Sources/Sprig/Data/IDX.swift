@@ -188,8 +188,13 @@ public enum IDX {
       }
       dimensions = (0..<rank).map { Int(IDX.bigEndian(dimensionBytes[4 * $0..<4 * $0 + 4])) }
 
-      var product = 1
+      // A zero dimension makes the product 0 whatever the others are, but the
+      // others must still multiply without overflow: IDXArray and the
+      // loaders multiply them in other orders.
+      var nonzero = 1
       var overflow = false
+      for d in dimensions where d != 0 && !overflow { (nonzero, overflow) = nonzero.multipliedReportingOverflow(by: d) }
+      var product = 1
       for d in dimensions.dropFirst() where !overflow {
         (product, overflow) = product.multipliedReportingOverflow(by: d)
       }

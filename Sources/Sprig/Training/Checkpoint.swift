@@ -150,7 +150,13 @@ public struct Checkpoint {
     }
     var scaling: FeatureScaling?
     if file.tensors["input.mean"] != nil {
-      scaling = FeatureScaling(mean: try file.floats("input.mean", path: path), std: try file.floats("input.std", path: path))
+      let mean = try file.floats("input.mean", path: path), std = try file.floats("input.std", path: path)
+      // FeatureScaling's preconditions hold for what Sprig writes, not for any file.
+      guard mean.count == std.count, std.allSatisfy({ $0 > 0 }) else {
+        throw SafeTensorsError.badHeader(
+          path: path, reason: "input.mean and input.std must have one entry per feature and every std must be positive (\(mean.count) means, \(std.count) stds)")
+      }
+      scaling = FeatureScaling(mean: mean, std: std)
     }
     var info = file.metadata
     for key in ["format", "sprig_version", "layers", "model", "sparse_matrices"] { info.removeValue(forKey: key) }
