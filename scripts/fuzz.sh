@@ -82,7 +82,9 @@ run() {
 if [[ $name == all ]]; then
   # One product at a time: a plain `swift build` would also build the root
   # package's command-line tools, which no harness needs.
+  started=$SECONDS
   for h in $(harnesses); do build --product "$h"; done
+  echo "built the harnesses in $((SECONDS - started)) s"
   failed=()
   for h in $(harnesses); do run "$h" || failed+=("$h"); done
   if [[ ${#failed[@]} -gt 0 ]]; then

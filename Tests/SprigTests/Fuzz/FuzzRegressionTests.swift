@@ -9,7 +9,7 @@ import XCTest
 final class FuzzRegressionTests: XCTestCase {
   /// Asserts `body` throws an `E` that `matches` accepts.
   func assertThrows<E: Error, T>(
-    _ body: @autoclosure () throws -> T, as type: E.Type, file: StaticString = #filePath, line: UInt = #line,
+    _ body: @autoclosure () throws -> T, as _: E.Type, file: StaticString = #filePath, line: UInt = #line,
     _ matches: (E) -> Bool = { _ in true }
   ) {
     do {
@@ -120,15 +120,15 @@ final class FuzzRegressionTests: XCTestCase {
   }
 
   func testAbsurdLayerSizesAreADescriptionErrorNotAnAllocation() {
-    let huge = #"{"format":"sprig-model","version":1,"input":{"features":100000},"layers":[{"type":"linear","units":100000}]}"#
+    let huge = #"{"format":"sprig-model","version":1,"loss":"softmax-cross-entropy","input":{"features":100000},"layers":[{"type":"linear","units":100000}]}"#
     assertThrows(try build(huge), as: ModelDescriptionError.self) { "\($0)".contains("weights") }
-    let wide = #"{"format":"sprig-model","version":1,"input":{"features":4},"layers":[{"type":"linear","units":4611686018427387904}]}"#
+    let wide = #"{"format":"sprig-model","version":1,"loss":"softmax-cross-entropy","input":{"features":4},"layers":[{"type":"linear","units":4611686018427387904}]}"#
     assertThrows(try build(wide), as: ModelDescriptionError.self) { "\($0)".contains("units") }
   }
 
   func testANonPositiveInputIsADescriptionError() {
     for input in [#"{"features":-3}"#, #"{"features":0}"#, #"{"features":4,"image":{"height":-2,"width":2,"channels":1}}"#] {
-      let json = #"{"format":"sprig-model","version":1,"input":"# + input + #","layers":[{"type":"linear","units":2}]}"#
+      let json = #"{"format":"sprig-model","version":1,"loss":"softmax-cross-entropy","input":"# + input + #","layers":[{"type":"linear","units":2}]}"#
       assertThrows(try build(json), as: ModelDescriptionError.self) { "\($0)".contains("input") }
     }
   }
