@@ -78,6 +78,17 @@ do {
     try! checkpoint.write(to: checkpoints.appendingPathComponent(name + ".safetensors"))
     try! checkpoint.write(to: tensors.appendingPathComponent(name + ".safetensors"))
   }
+  // The first checkpoint format (before model descriptions), which Sprig still reads.
+  let legacy = SafeTensorsFile(
+    tensors: [
+      "layers.0.weight": Tensor(shape: [2, 3], data: .float32([1, 2, 3, 4, 5, 6])),
+      "layers.0.bias": Tensor(shape: [2], data: .float32([0.5, -0.5])),
+    ],
+    metadata: [
+      "format": Checkpoint.legacyFormat,
+      "layers": #"[{"type":"linear","inputs":3,"outputs":2},{"type":"activation","inputs":2,"outputs":2,"activation":"relu"},{"type":"dropout","inputs":2,"outputs":2,"rate":0.5}]"#,
+    ])
+  try! legacy.write(to: checkpoints.appendingPathComponent("legacy.safetensors"))
   let plain = SafeTensorsFile(
     tensors: ["a": Tensor(shape: [2, 2], data: .float32([1, 2, 3, 4])), "b": Tensor(shape: [3], data: .int32([1, -1, 7]))],
     metadata: ["note": "plain"])

@@ -220,6 +220,12 @@ public struct Checkpoint {
     var layers: [Layer] = []
     for (i, spec) in specs.enumerated() {
       let prefix = "layers.\(i)."
+      // Dropout and activations allocate from these sizes before any tensor is read.
+      let sizes = 1...ModelBuilder.maximumSize
+      guard sizes.contains(spec.inputs), sizes.contains(spec.outputs) else {
+        throw SafeTensorsError.badHeader(
+          path: path, reason: "layer \(i) is \(spec.inputs) → \(spec.outputs) units; sizes must be in 1...\(ModelBuilder.maximumSize)")
+      }
       switch spec.type {
       case "sparse_linear":
         let pattern: SparsityPattern
@@ -240,7 +246,11 @@ public struct Checkpoint {
             inputSize: spec.inputs, outputSize: spec.outputs, weights: try file.floats(prefix + "weight", path: path),
             bias: try file.floats(prefix + "bias", path: path)))
       case "dropout":
-        layers.append(Dropout(size: spec.inputs, rate: spec.rate ?? 0, seed: 0))
+        let rate = spec.rate ?? 0
+        guard (0..<1).contains(rate) else {
+          throw SafeTensorsError.badHeader(path: path, reason: "layer \(i) is a dropout of rate \(rate); a rate must be in [0, 1)")
+        }
+        layers.append(Dropout(size: spec.inputs, rate: rate, seed: 0))
       case "activation":
         guard let kind = spec.activation else {
           throw SafeTensorsError.badHeader(path: path, reason: "layer \(i) is an activation without a name")

@@ -65,6 +65,35 @@ final class FuzzRegressionTests: XCTestCase {
     }
   }
 
+  /// A first-format checkpoint's layer sizes reached Dropout and the
+  /// activations unchecked (found reading the code; a negative size trapped).
+  func testLegacyLayerSizesAreCheckedBeforeAllocating() throws {
+    for size in [-1, 0, 1 << 40] {
+      let file = SafeTensorsFile(
+        metadata: ["format": Checkpoint.legacyFormat, "layers": #"[{"type":"dropout","inputs":\#(size),"outputs":\#(size)}]"#])
+      assertThrows(try Checkpoint(data: try file.serialized(), path: "legacy"), as: SafeTensorsError.self) {
+        if case .badHeader("legacy", let reason) = $0 { return reason.contains("units") }
+        return false
+      }
+    }
+  }
+
+  /// fuzz-checkpoint's second find (from the first-format seed): a dropout
+  /// rate of 5.5 reached Dropout's precondition.
+  func testALegacyDropoutRateOutsideTheUnitIntervalIsABadHeader() throws {
+    for rate in ["5.5", "-0.5", "1"] {
+      let file = SafeTensorsFile(
+        metadata: [
+          "format": Checkpoint.legacyFormat,
+          "layers": #"[{"type":"dropout","inputs":1,"outputs":2,"rate":\#(rate)}]"#,
+        ])
+      assertThrows(try Checkpoint(data: try file.serialized(), path: "legacy"), as: SafeTensorsError.self) {
+        if case .badHeader("legacy", let reason) = $0 { return reason.contains("rate") }
+        return false
+      }
+    }
+  }
+
   // MARK: fuzz-safetensors (found reading the parser while writing the harness)
 
   /// Safetensors bytes: the 8-byte little-endian header length, the JSON header, then `body`.
