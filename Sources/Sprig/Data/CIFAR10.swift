@@ -52,24 +52,62 @@ public enum CIFAR10 {
       // The file may have changed since its size was taken.
       guard data.count == records * recordSize else { throw DataError.badCIFARSize(path: url.path, bytes: data.count) }
       try data.withUnsafeBytes { file in
-        try features.withUnsafeMutableBufferPointer { allFeatures in
-          for r in 0..<taken {
-            let record = r * recordSize
-            let label = file[record]
-            guard label < classCount else {
-              throw DataError.badLabel(path: url.path, index: r, label: Int(label), classCount: classCount)
-            }
-            labels[filled + r] = Int32(label)
-            let out = (filled + r) * featureCount
-            Pixels.toUnit(
-              UnsafeRawBufferPointer(rebasing: file[(record + 1)..<(record + recordSize)]),
-              UnsafeMutableBufferPointer(rebasing: allFeatures[out..<(out + featureCount)]))
+        try labels.withUnsafeMutableBufferPointer { allLabels in
+          try features.withUnsafeMutableBufferPointer { allFeatures in
+            try decode(
+              file, records: taken, path: url.path,
+              labels: UnsafeMutableBufferPointer(rebasing: allLabels[filled..<(filled + taken)]),
+              features: UnsafeMutableBufferPointer(
+                rebasing: allFeatures[(filled * featureCount)..<((filled + taken) * featureCount)]))
           }
         }
       }
       filled += taken
     }
     return LabeledData(features: features, labels: labels, shape: imageShape, classCount: classCount)
+  }
+
+  /// Parses the bytes of one batch file as ``read(_:limit:)`` parses each
+  /// file (both decode records through the same function); `path` names the
+  /// source in errors.
+  ///
+  /// - Throws: ``DataError/badCIFARSize(path:bytes:)``, ``DataError/badLabel(path:index:label:classCount:)``.
+  public static func parse(_ bytes: UnsafeRawBufferPointer, limit: Int? = nil, path: String = "<memory>") throws
+    -> LabeledData
+  {
+    precondition(limit.map { $0 >= 0 } ?? true, "CIFAR10: limit must be non-negative")
+    guard bytes.count % recordSize == 0 else { throw DataError.badCIFARSize(path: path, bytes: bytes.count) }
+    let total = min(bytes.count / recordSize, limit ?? .max)
+    var labels = [Int32](repeating: 0, count: total)
+    var features = [Float](repeating: 0, count: total * imageShape.featureCount)
+    try labels.withUnsafeMutableBufferPointer { labels in
+      try features.withUnsafeMutableBufferPointer { features in
+        try decode(bytes, records: total, path: path, labels: labels, features: features)
+      }
+    }
+    return LabeledData(features: features, labels: labels, shape: imageShape, classCount: classCount)
+  }
+
+  /// Decodes the first `records` records of `file` (which holds at least
+  /// that many) into `labels` and `features`, pixels scaled to [0, 1].
+  static func decode(
+    _ file: UnsafeRawBufferPointer, records: Int, path: String,
+    labels: UnsafeMutableBufferPointer<Int32>, features: UnsafeMutableBufferPointer<Float>
+  ) throws {
+    precondition(file.count >= records * recordSize && labels.count == records, "CIFAR10.decode: buffers too small")
+    let featureCount = imageShape.featureCount
+    for r in 0..<records {
+      let record = r * recordSize
+      let label = file[record]
+      guard label < classCount else {
+        throw DataError.badLabel(path: path, index: r, label: Int(label), classCount: classCount)
+      }
+      labels[r] = Int32(label)
+      let out = r * featureCount
+      Pixels.toUnit(
+        UnsafeRawBufferPointer(rebasing: file[(record + 1)..<(record + recordSize)]),
+        UnsafeMutableBufferPointer(rebasing: features[out..<(out + featureCount)]))
+    }
   }
 
   /// The labels of one batch file, without decoding its pixels.

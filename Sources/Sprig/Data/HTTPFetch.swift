@@ -78,6 +78,36 @@ enum HTTPFetch {
     return .complete(bytes: held, fetched: held - receiver.startedAt)
   }
 
+  /// What a response's status line and Content-Length mean for a file that
+  /// already holds `held` bytes: the only part of a server's reply Sprig
+  /// interprets itself (URLSession and libcurl parse the headers).
+  struct ResponseStart: Equatable {
+    /// A 2xx status: only then is the body the file's.
+    var accepted: Bool
+    /// The body is the whole file again (any 2xx but 206), so the file starts over.
+    var restarts: Bool
+    /// The size the file will have when complete, if the server says.
+    var total: Int?
+
+    /// - Parameter contentLength: URLSession's `expectedContentLength` (-1 when unknown).
+    init(status: Int, contentLength: Int64, held: Int) {
+      accepted = (200..<300).contains(status)
+      restarts = status != 206
+      let length = contentLength >= 0 ? Int(contentLength) : nil
+      if restarts {
+        total = length
+      } else {
+        // A length so large that the sum overflows is a server's nonsense:
+        // the size only drives progress and the cut-short check, the SHA-256
+        // decides, so it is treated as unknown rather than trusted.
+        total = length.flatMap { l in
+          let (sum, overflow) = l.addingReportingOverflow(held)
+          return overflow ? nil : sum
+        }
+      }
+    }
+  }
+
   /// URLSession's delegate: writes each piece as it arrives.
   private final class Receiver: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     let handle: FileHandle
@@ -107,11 +137,11 @@ enum HTTPFetch {
     ) {
       let code = (response as? HTTPURLResponse)?.statusCode ?? 200
       status = code
-      guard (200..<300).contains(code) else { return completionHandler(.cancel) }
+      let start = ResponseStart(status: code, contentLength: response.expectedContentLength, held: written)
+      guard start.accepted else { return completionHandler(.cancel) }
       accepted = true
-      let length = response.expectedContentLength >= 0 ? Int(response.expectedContentLength) : nil
-      if code == 206 {
-        total = length.map { $0 + written }
+      if !start.restarts {
+        total = start.total
       } else {
         // A 200 to a Range request is the whole file again: start over.
         do {
@@ -121,7 +151,7 @@ enum HTTPFetch {
           return completionHandler(.cancel)
         }
         written = 0
-        total = length
+        total = start.total
       }
       startedAt = written
       progress(written, total)

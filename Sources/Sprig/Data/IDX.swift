@@ -49,7 +49,19 @@ public enum IDX {
   /// - Throws: ``DataError`` when the file is missing, is not IDX of this
   ///   rank, or holds fewer bytes than its header promises.
   public static func read(_ url: URL, rank: Int, limit: Int? = nil) throws -> IDXArray {
-    try withContents(of: url, rank: rank, limit: limit) { dimensions, count, payload in
+    let data = try DataFile.map(url)
+    return try data.withUnsafeBytes { try parse($0, rank: rank, limit: limit, path: url.path) }
+  }
+
+  /// Parses the bytes of an IDX file, raw or gzipped, exactly as ``read(_:rank:limit:)``
+  /// does (it calls this); `path` names the source in errors.
+  ///
+  /// - Throws: ``DataError`` when the bytes are not IDX of this rank, or
+  ///   hold fewer bytes than their header promises.
+  public static func parse(
+    _ bytes: UnsafeRawBufferPointer, rank: Int, limit: Int? = nil, path: String = "<memory>"
+  ) throws -> IDXArray {
+    try withContents(of: bytes, path: path, rank: rank, limit: limit) { dimensions, count, payload in
       IDXArray(dimensions: [count] + dimensions.dropFirst(), bytes: Array(payload.bindMemory(to: UInt8.self)))
     }
   }
@@ -90,47 +102,52 @@ public enum IDX {
     of url: URL, rank: Int, limit: Int?,
     _ body: (_ dimensions: [Int], _ count: Int, _ payload: UnsafeRawBufferPointer) throws -> T
   ) throws -> T {
+    let data = try DataFile.map(url)
+    return try data.withUnsafeBytes { try withContents(of: $0, path: url.path, rank: rank, limit: limit, body) }
+  }
+
+  /// ``withContents(of:rank:limit:_:)`` over bytes already in memory.
+  static func withContents<T>(
+    of file: UnsafeRawBufferPointer, path: String, rank: Int, limit: Int?,
+    _ body: (_ dimensions: [Int], _ count: Int, _ payload: UnsafeRawBufferPointer) throws -> T
+  ) throws -> T {
     precondition(rank >= 1, "IDX: rank must be at least 1")
     precondition(limit.map { $0 >= 0 } ?? true, "IDX: limit must be non-negative")
-    let path = url.path
-    let data = try DataFile.map(url)
-    return try data.withUnsafeBytes { file -> T in
-      if Gzip.isGzip(file) {
-        let inflater = try GzipInflater(file, path: path)
-        let header = try Header(path: path, rank: rank, fileBytes: file.count) { try inflater.read(upTo: $0) }
-        let count = min(header.dimensions[0], limit ?? .max)
-        let wanted = count * header.sampleBytes
-        return try inflater.withBytes(upTo: wanted) { payload in
-          guard payload.count == wanted else {
-            throw DataError.truncated(
-              path: path, expected: header.size + wanted, found: header.size + payload.count)
+    if Gzip.isGzip(file) {
+      let inflater = try GzipInflater(file, path: path)
+      let header = try Header(path: path, rank: rank, fileBytes: file.count) { try inflater.read(upTo: $0) }
+      let count = min(header.dimensions[0], limit ?? .max)
+      let wanted = count * header.sampleBytes
+      return try inflater.withBytes(upTo: wanted) { payload in
+        guard payload.count == wanted else {
+          throw DataError.truncated(
+            path: path, expected: header.size + wanted, found: header.size + payload.count)
+        }
+        if count == header.dimensions[0] {
+          // Everything was asked for: read on to the trailer so zlib checks the CRC.
+          _ = try inflater.finish()
+          guard inflater.endedCleanly else {
+            throw DataError.corruptGzip(
+              path: path, detail: "the stream stops before its gzip trailer, so the file was cut short")
           }
-          if count == header.dimensions[0] {
-            // Everything was asked for: read on to the trailer so zlib checks the CRC.
-            _ = try inflater.finish()
-            guard inflater.endedCleanly else {
-              throw DataError.corruptGzip(
-                path: path, detail: "the stream stops before its gzip trailer, so the file was cut short")
-            }
-          }
-          return try body(header.dimensions, count, payload)
         }
-      } else {
-        var offset = 0
-        let header = try Header(path: path, rank: rank, fileBytes: file.count) { n in
-          let end = min(offset + n, file.count)
-          defer { offset = end }
-          return Array(file[offset..<end])
-        }
-        // The whole promise is checked even under a limit: the size is known for free.
-        guard file.count - header.size >= header.payloadBytes else {
-          throw DataError.truncated(path: path, expected: header.size + header.payloadBytes, found: file.count)
-        }
-        let count = min(header.dimensions[0], limit ?? .max)
-        let start = header.size
-        return try body(
-          header.dimensions, count, UnsafeRawBufferPointer(rebasing: file[start..<start + count * header.sampleBytes]))
+        return try body(header.dimensions, count, payload)
       }
+    } else {
+      var offset = 0
+      let header = try Header(path: path, rank: rank, fileBytes: file.count) { n in
+        let end = min(offset + n, file.count)
+        defer { offset = end }
+        return Array(file[offset..<end])
+      }
+      // The whole promise is checked even under a limit: the size is known for free.
+      guard file.count - header.size >= header.payloadBytes else {
+        throw DataError.truncated(path: path, expected: header.size + header.payloadBytes, found: file.count)
+      }
+      let count = min(header.dimensions[0], limit ?? .max)
+      let start = header.size
+      return try body(
+        header.dimensions, count, UnsafeRawBufferPointer(rebasing: file[start..<start + count * header.sampleBytes]))
     }
   }
 
@@ -171,8 +188,13 @@ public enum IDX {
       }
       dimensions = (0..<rank).map { Int(IDX.bigEndian(dimensionBytes[4 * $0..<4 * $0 + 4])) }
 
-      var product = 1
+      // A zero dimension makes the product 0 whatever the others are, but the
+      // others must still multiply without overflow: IDXArray and the
+      // loaders multiply them in other orders.
+      var nonzero = 1
       var overflow = false
+      for d in dimensions where d != 0 && !overflow { (nonzero, overflow) = nonzero.multipliedReportingOverflow(by: d) }
+      var product = 1
       for d in dimensions.dropFirst() where !overflow {
         (product, overflow) = product.multipliedReportingOverflow(by: d)
       }

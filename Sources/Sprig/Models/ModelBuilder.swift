@@ -23,6 +23,7 @@ extension Sequential {
       try MemoryEstimate(description: description, source: source).check(limit: memoryLimit)
     }
     var rng = SeededGenerator(seed: seed)
+    try ModelBuilder.checkInput(description.input, source: source)
     var builder = ModelBuilder(source: source, shape: .init(description.input))
     var layers: [Layer] = []
     var zetas: [ObjectIdentifier: Double] = [:]
@@ -99,6 +100,7 @@ struct ModelBuilder {
       return s
     }
     let n = shape.count
+    try checkSizes(d, inputs: n, fail: fail)
     let initialization = d.initialization ?? .heUniform
     let layer: Layer
     switch d.type {
@@ -241,6 +243,59 @@ struct ModelBuilder {
       shape = .features(layer.outputSize)
     }
     return layer
+  }
+
+  /// The largest size field (units, filters, kernel, …) and input a description may give.
+  static let maximumSize = 1 << 24
+  /// The most weights one layer may have: Int32 CSR indices cannot address
+  /// more, and 2^31 floats are already 8 GB.
+  static let maximumWeights = 1 << 31
+
+  /// A description comes from a file, so its input must be a real shape
+  /// before any size is computed from it.
+  static func checkInput(_ input: InputDescription, source: String) throws {
+    func fail(_ message: String) -> ModelDescriptionError {
+      ModelDescriptionError(source: source, path: "input", message: message)
+    }
+    if let image = input.image {
+      let sides = [image.height, image.width, image.channels]
+      guard sides.allSatisfy({ $0 > 0 && $0 <= maximumSize }) else {
+        throw fail("image \(image.channels)×\(image.height)×\(image.width) needs positive sizes of at most \(maximumSize)")
+      }
+      let (pixels, overflow) = (image.height * image.width).multipliedReportingOverflow(by: image.channels)
+      guard !overflow, pixels <= maximumSize else {
+        throw fail("image \(image.channels)×\(image.height)×\(image.width) has more than \(maximumSize) features")
+      }
+    } else {
+      guard input.features > 0, input.features <= maximumSize else {
+        throw fail("features must be in 1...\(maximumSize), got \(input.features)")
+      }
+    }
+  }
+
+  /// Refuses sizes that would overflow or ask for an impossible allocation,
+  /// before the layer is built: a hand-edited or damaged description must
+  /// fail with a message, not trap or exhaust memory.
+  func checkSizes(_ d: LayerDescription, inputs n: Int, fail: (String?, String) -> ModelDescriptionError) throws {
+    let fields = [
+      ("units", d.units), ("filters", d.filters), ("kernel", d.kernel), ("stride", d.stride), ("size", d.size),
+      ("steps", d.steps), ("padding_pixels", d.paddingPixels),
+    ]
+    for case let (field, value?) in fields where value > Self.maximumSize {
+      throw fail(field, "is \(value), more than the \(Self.maximumSize) Sprig builds")
+    }
+    guard n <= Self.maximumSize else { throw fail(nil, "gets \(n) inputs, more than the \(Self.maximumSize) Sprig builds") }
+    // Weights of the layer's largest matrix (units × inputs; filters ×
+    // channels × kernel²; 4 gates of an LSTM), in Double because the
+    // product of 2^24-sized factors can overflow Int.
+    var estimate = Double(d.units ?? 0) * Double(n)
+    if case .image(let s) = shape, d.filters != nil {
+      estimate = max(estimate, Double(d.filters ?? 0) * Double(s.channels) * Double(d.kernel ?? 0) * Double(d.kernel ?? 0))
+    }
+    if [.rnn, .lstm, .gru].contains(d.type) { estimate = 4 * Double(d.units ?? 0) * (Double(n) + Double(d.units ?? 0)) }
+    guard estimate <= Double(Self.maximumWeights) else {
+      throw fail(nil, "would have about \(estimate) weights, more than the \(Self.maximumWeights) one layer may have; check its sizes")
+    }
   }
 
   /// The starting pattern of a sparse `inputs → outputs` layer.

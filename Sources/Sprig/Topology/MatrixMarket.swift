@@ -21,6 +21,10 @@ public enum MatrixMarket {
     public var values: [Float]?
   }
 
+  /// The most rows or columns a file may declare (2^24, beyond any layer
+  /// Sprig trains; the row pointers of that many rows take 64 MB).
+  public static let maximumUnits = 1 << 24
+
   /// Reads the file at `url`.
   public static func read(contentsOf url: URL) throws -> Contents {
     let data: Data
@@ -174,13 +178,21 @@ public enum MatrixMarket {
       let rows = try integer(sizeTokens[0], "row count"), columns = try integer(sizeTokens[1], "column count")
       let count = try integer(sizeTokens[2], "entry count")
       guard rows > 0, columns > 0 else { throw fail("a \(rows)×\(columns) matrix has no units; both sizes must be positive") }
+      // The row pointers are allocated from the size line alone, before any
+      // entry is read: a 20-byte header must not cost gigabytes.
+      guard rows <= maximumUnits, columns <= maximumUnits else {
+        throw fail("a \(rows)×\(columns) matrix is larger than a layer Sprig builds (at most \(maximumUnits) units a side); check the size line")
+      }
       guard Double(count) <= Double(rows) * Double(columns), count < Int(Int32.max) else {
         throw fail("\(count) entries cannot fit a \(rows)×\(columns) pattern without duplicates (or exceed Int32 indices)")
       }
 
       var entryRows = [Int32](), entryColumns = [Int32](), entryLines = [Int32](), values = [Float]()
-      entryRows.reserveCapacity(count); entryColumns.reserveCapacity(count); entryLines.reserveCapacity(count)
-      if hasValues { values.reserveCapacity(count) }
+      // An entry line takes at least 4 bytes ("1 1\n"), so the file's size bounds
+      // what is worth reserving whatever its size line claims.
+      let reserved = min(count, bytes.count / 4)
+      entryRows.reserveCapacity(reserved); entryColumns.reserveCapacity(reserved); entryLines.reserveCapacity(reserved)
+      if hasValues { values.reserveCapacity(reserved) }
       while let r = nextLine() {
         let t = tokens(r)
         if t.isEmpty || bytes[t[0].lowerBound] == 0x25 { continue }

@@ -131,6 +131,12 @@ public struct Checkpoint {
     try self.init(file: try SafeTensorsFile(contentsOf: url), path: url.path)
   }
 
+  /// Parses a checkpoint's bytes, as ``init(contentsOf:)`` does once they are
+  /// read; `path` names the source in errors.
+  public init(data: Data, path: String) throws {
+    try self.init(file: try SafeTensorsFile(data: data, path: path), path: path)
+  }
+
   /// Reads a checkpoint from an already parsed `file` (`path` names it in errors).
   init(file: SafeTensorsFile, path: String) throws {
     let model: Sequential
@@ -144,7 +150,13 @@ public struct Checkpoint {
     }
     var scaling: FeatureScaling?
     if file.tensors["input.mean"] != nil {
-      scaling = FeatureScaling(mean: try file.floats("input.mean", path: path), std: try file.floats("input.std", path: path))
+      let mean = try file.floats("input.mean", path: path), std = try file.floats("input.std", path: path)
+      // FeatureScaling's preconditions hold for what Sprig writes, not for any file.
+      guard mean.count == std.count, std.allSatisfy({ $0 > 0 }) else {
+        throw SafeTensorsError.badHeader(
+          path: path, reason: "input.mean and input.std must have one entry per feature and every std must be positive (\(mean.count) means, \(std.count) stds)")
+      }
+      scaling = FeatureScaling(mean: mean, std: std)
     }
     var info = file.metadata
     for key in ["format", "sprig_version", "layers", "model", "sparse_matrices"] { info.removeValue(forKey: key) }
@@ -209,6 +221,12 @@ public struct Checkpoint {
     var layers: [Layer] = []
     for (i, spec) in specs.enumerated() {
       let prefix = "layers.\(i)."
+      // Dropout and activations allocate from these sizes before any tensor is read.
+      let sizes = 1...ModelBuilder.maximumSize
+      guard sizes.contains(spec.inputs), sizes.contains(spec.outputs) else {
+        throw SafeTensorsError.badHeader(
+          path: path, reason: "layer \(i) is \(spec.inputs) → \(spec.outputs) units; sizes must be in 1...\(ModelBuilder.maximumSize)")
+      }
       switch spec.type {
       case "sparse_linear":
         let pattern: SparsityPattern
@@ -229,7 +247,11 @@ public struct Checkpoint {
             inputSize: spec.inputs, outputSize: spec.outputs, weights: try file.floats(prefix + "weight", path: path),
             bias: try file.floats(prefix + "bias", path: path)))
       case "dropout":
-        layers.append(Dropout(size: spec.inputs, rate: spec.rate ?? 0, seed: 0))
+        let rate = spec.rate ?? 0
+        guard (0..<1).contains(rate) else {
+          throw SafeTensorsError.badHeader(path: path, reason: "layer \(i) is a dropout of rate \(rate); a rate must be in [0, 1)")
+        }
+        layers.append(Dropout(size: spec.inputs, rate: rate, seed: 0))
       case "activation":
         guard let kind = spec.activation else {
           throw SafeTensorsError.badHeader(path: path, reason: "layer \(i) is an activation without a name")

@@ -157,13 +157,17 @@ public struct SafeTensorsFile: Sendable {
         let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2,
         shape.allSatisfy({ $0 >= 0 })
       else { throw SafeTensorsError.badHeader(path: path, reason: "tensor \"\(name)\" lacks dtype, shape or data_offsets") }
-      let (start, end) = (body + offsets[0], body + offsets[1])
-      guard offsets[0] >= 0, start <= end else {
+      // Offsets and shape are the file's word: checked before any arithmetic can overflow.
+      guard offsets[0] >= 0, offsets[0] <= offsets[1] else {
         throw SafeTensorsError.badHeader(path: path, reason: "tensor \"\(name)\" has offsets \(offsets)")
       }
-      guard end <= data.count else { throw SafeTensorsError.truncated(path: path, expected: end, found: data.count) }
-      let count = shape.reduce(1, *)
-      guard count * 4 == end - start else {
+      guard offsets[1] <= data.count - body else {
+        throw SafeTensorsError.truncated(path: path, expected: Int.max - offsets[1] < body ? Int.max : body + offsets[1], found: data.count)
+      }
+      let (start, end) = (body + offsets[0], body + offsets[1])
+      var (count, overflow) = (1, false)
+      for d in shape where !overflow { (count, overflow) = count.multipliedReportingOverflow(by: d) }
+      guard !overflow, count <= (end - start) / 4, count * 4 == end - start else {
         throw SafeTensorsError.badHeader(path: path, reason: "tensor \"\(name)\" holds \(end - start) bytes for shape \(shape) of \(dtype)")
       }
       let bytes = data.subdata(in: start..<end)
