@@ -67,10 +67,24 @@ final class GenerativeGradientTests: XCTestCase {
 
   func testGeneratorGradientThroughTheDiscriminatorMatchesFiniteDifferences() throws {
     var rng = SeededGenerator(seed: 8)
-    let generator = Sequential([
-      Linear(inputSize: 3, outputSize: 6, using: &rng), LeakyReLU(size: 6), Linear(inputSize: 6, outputSize: 5, using: &rng),
-      Sigmoid(size: 5),
-    ])
+    try checkGeneratorGradient(
+      Sequential([
+        Linear(inputSize: 3, outputSize: 6, using: &rng), LeakyReLU(size: 6), Linear(inputSize: 6, outputSize: 5, using: &rng),
+        Sigmoid(size: 5),
+      ]), using: &rng)
+  }
+
+  func testASparseGeneratorsGradientThroughTheDiscriminatorMatchesFiniteDifferences() throws {
+    var rng = SeededGenerator(seed: 18)
+    try checkGeneratorGradient(
+      Sequential([
+        SparseLinear(inputSize: 3, outputSize: 8, epsilon: 2, using: &rng), LeakyReLU(size: 8),
+        SparseLinear(inputSize: 8, outputSize: 6, epsilon: 3, using: &rng), LeakyReLU(size: 6),
+        Linear(inputSize: 6, outputSize: 5, using: &rng), Sigmoid(size: 5),
+      ]), using: &rng)
+  }
+
+  private func checkGeneratorGradient(_ generator: Sequential, using rng: inout SeededGenerator) throws {
     let discriminator = Sequential([
       SparseLinear(inputSize: 5, outputSize: 6, epsilon: 3, using: &rng), LeakyReLU(size: 6), Linear(inputSize: 6, outputSize: 1, using: &rng),
     ])
