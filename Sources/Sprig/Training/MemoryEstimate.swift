@@ -48,13 +48,21 @@ public struct MemoryEstimate: Sendable, Equatable, CustomStringConvertible {
   /// Optimizer values kept per parameter (momentum, Adam's two moments).
   public let optimizerStates: Int
 
-  public var parameterBytes: Int { layers.reduce(0) { $0 + $1.parameterBytes } }
-  public var activationBytes: Int { layers.reduce(0) { $0 + $1.activationBytes } }
+  public var parameterBytes: Int { Self.sum(layers.map(\.parameterBytes)) }
+  public var activationBytes: Int { Self.sum(layers.map(\.activationBytes)) }
   /// The resume state built in memory before each epoch's write: values,
   /// optimizer state and sparse column indices, once more.
-  public var checkpointBytes: Int { layers.reduce(0) { $0 + $1.checkpointBytes } }
-  public var totalBytes: Int { parameterBytes + activationBytes + checkpointBytes }
-  public var connections: Int { layers.reduce(0) { $0 + $1.connections } }
+  public var checkpointBytes: Int { Self.sum(layers.map(\.checkpointBytes)) }
+  public var totalBytes: Int { Self.sum([parameterBytes, activationBytes, checkpointBytes]) }
+
+  /// Sums that stop at Int.max / 2 (an absurd description is refused, not trapped on).
+  private static func sum(_ values: [Int]) -> Int {
+    values.reduce(0) { a, b in
+      let (s, overflow) = a.addingReportingOverflow(b)
+      return overflow ? Int.max / 2 : min(s, Int.max / 2)
+    }
+  }
+  public var connections: Int { Self.sum(layers.map(\.connections)) }
   /// Bytes per sparse connection for weights, indices, gradient, state and Wᵀ.
   public var bytesPerConnection: Int { 4 * (5 + optimizerStates) }
 
@@ -69,6 +77,8 @@ public struct MemoryEstimate: Sendable, Equatable, CustomStringConvertible {
     case .sgd: optimizerStates = o.momentum == 0 ? 0 : 1
     case .adam: optimizerStates = 2
     }
+    // The builder's own input checks first: a negative or overflowing input is a description error here too.
+    try ModelBuilder.checkInput(description.input, source: source)
     var shape = FeatureShape(description.input)
     var perSample: [Double] = []
     for (index, layer) in description.layers.enumerated() {
@@ -97,11 +107,20 @@ public struct MemoryEstimate: Sendable, Equatable, CustomStringConvertible {
     func fail(_ field: String?, _ message: String) -> ModelDescriptionError {
       ModelDescriptionError(source: source, layer: index, type: d.type, field: field, message: message)
     }
-    func positive(_ value: Int?, _ field: String) throws -> Int {
+    // Window sizes as the builder allows them; a layer's width may be far
+    // beyond what it builds, so that a model too large for memory hears how
+    // large (its arithmetic is in Double, bounded by `largestCount`).
+    func positive(_ value: Int?, _ field: String, limit: Int = ModelBuilder.maximumSize) throws -> Int {
       guard let v = value else { throw fail(field, "is missing") }
       guard v > 0 else { throw fail(field, "must be positive, got \(v)") }
+      guard v <= limit else { throw fail(field, "is \(v), more than the \(limit) Sprig builds") }
       return v
     }
+    func count(_ value: Double, _ what: String) throws -> Int {
+      guard value <= Double(Self.largestCount) else { throw fail(nil, "gives \(what) of about \(value), more than Sprig builds") }
+      return Int(value)
+    }
+    func units() throws -> Int { try positive(d.units, "units", limit: Self.largestCount) }
     func image() throws -> ImageShape {
       guard case .image(let s) = shape else { throw fail(nil, "expects an image input, gets \(shape.phrase)") }
       return s
@@ -110,18 +129,18 @@ public struct MemoryEstimate: Sendable, Equatable, CustomStringConvertible {
     var connections = 0.0, dense = 0.0, biases = 0.0, extra = 0.0  // extra: per-sample floats beyond output and input gradient
     switch d.type {
     case .sparseLinear, .rbm:
-      let m = try positive(d.units, "units")
+      let m = try units()
       connections = try expectedConnections(d.topology, inputs: n, outputs: m, fail: fail)
       biases = Double(m) + (d.type == .rbm ? Double(n) : 0)
       shape = .features(m)
     case .linear:
-      let m = try positive(d.units, "units")
+      let m = try units()
       (dense, biases) = (Double(n) * Double(m), Double(m))
       shape = .features(m)
     case .activation, .dropout:
       extra = d.type == .dropout ? Double(n) : 0  // the mask
     case .gaussianSample:
-      shape = .features(try positive(d.units, "units"))
+      shape = .features(try units())
       extra = Double(shape.count)  // the drawn noise
     case .flatten:
       shape = .features(n)
@@ -131,24 +150,29 @@ public struct MemoryEstimate: Sendable, Equatable, CustomStringConvertible {
       let kernel = try positive(isPool ? (d.size ?? 2) : d.kernel, isPool ? "size" : "kernel")
       let stride = try positive(d.stride ?? (isPool ? kernel : 1), "stride")
       let channels = isPool ? input.channels : try positive(d.filters, "filters")
+      let patch = Double(input.channels) * Double(kernel) * Double(kernel)
       let pixels: Int
       if d.type == .locallyConnected2d {
         let pad = d.paddingPixels ?? 0
+        guard (0...ModelBuilder.maximumSize).contains(pad) else {
+          throw fail("padding_pixels", "must be in 0...\(ModelBuilder.maximumSize), got \(pad)")
+        }
         let (h, w) = ((input.height + 2 * pad - kernel) / stride + 1, (input.width + 2 * pad - kernel) / stride + 1)
         guard h > 0, w > 0 else { throw fail("kernel", "\(kernel) leaves no output pixels of \(input)") }
-        pixels = h * w
-        connections = Double(pixels * channels) * Double(input.channels * kernel * kernel) * (d.density ?? 1)
-        biases = Double(pixels * channels)
+        pixels = try count(Double(h) * Double(w), "output pixels")
+        let outputs = try count(Double(pixels) * Double(channels), "outputs")
+        connections = Double(outputs) * patch * min(max(d.density ?? 1, 0), 1)
+        biases = Double(outputs)
         shape = .image(ImageShape(height: h, width: w, channels: channels))
       } else {
         let geometry = WindowGeometry(
           input: input, kernelSize: kernel, stride: stride, padding: d.padding ?? (isPool ? .valid : .same))
         guard geometry.outputPixels > 0 else { throw fail("kernel", "\(kernel) leaves no output pixels of \(input)") }
         pixels = geometry.outputPixels
-        let patch = Double(input.channels * kernel * kernel)
+        _ = try count(Double(pixels) * Double(channels), "outputs")
         if d.type == .conv2d { dense = patch * Double(channels) }
         if d.type == .sparseConv2d {
-          connections = try expectedConnections(d.topology, inputs: Int(patch), outputs: channels, fail: fail)
+          connections = try expectedConnections(d.topology, inputs: try count(patch, "kernel inputs"), outputs: channels, fail: fail)
         }
         if !isPool {
           biases = Double(channels)
@@ -157,7 +181,7 @@ public struct MemoryEstimate: Sendable, Equatable, CustomStringConvertible {
         shape = .image(ImageShape(height: geometry.outputHeight, width: geometry.outputWidth, channels: channels))
       }
     case .rnn, .lstm, .gru:
-      let units = try positive(d.units, "units")
+      let units = try units()
       let steps = try positive(d.steps, "steps")
       guard n % steps == 0 else { throw fail("steps", "\(steps) does not divide the \(n) input features into equal steps") }
       let perStep = n / steps
@@ -173,22 +197,30 @@ public struct MemoryEstimate: Sendable, Equatable, CustomStringConvertible {
       biases = Double(gates * units)
       // Every step's gates, states and inputs are kept for backward through time.
       extra = Double(steps) * Double(gates * units + 2 * units + perStep)
-      shape = .features((d.returnSequence ?? false) ? steps * units : units)
+      shape = .features((d.returnSequence ?? false) ? try count(Double(steps) * Double(units), "outputs") : units)
     }
     let states = Double(optimizerStates)
     let parameterBytes =
       connections * Double(bytesPerConnection) + Double(shape.count + n + 2) * 4 * (connections > 0 ? 1 : 0)
       + (dense + biases) * 4 * (2 + states)
     let share = LayerShare(
-      index: index, type: d.type, inputs: n, outputs: shape.count, connections: Int(connections.rounded()),
-      parameters: Int((connections + dense + biases).rounded()), parameterBytes: Self.bytes(parameterBytes),
+      index: index, type: d.type, inputs: n, outputs: shape.count, connections: Self.bytes(connections),
+      parameters: Self.bytes(connections + dense + biases), parameterBytes: Self.bytes(parameterBytes),
       activationBytes: 0, checkpointBytes: Self.bytes(connections * (8 + 4 * states) + (dense + biases) * 4 * (1 + states)))
     return (share, Double(n) + extra)
   }
 
+  /// The widest layer (and any count) an estimate works out: 2^40, far past
+  /// what the builder builds (2^24 a side), and small enough that sums and
+  /// products of two stay exact in Int.
+  static let largestCount = 1 << 40
+
   /// Doubles past `Int.max` (a description asking for 10²⁰ connections)
   /// stay representable: they are refused anyway.
-  private static func bytes(_ value: Double) -> Int { value >= Double(Int.max / 2) ? Int.max / 2 : Int(value.rounded()) }
+  private static func bytes(_ value: Double) -> Int {
+    guard value.isFinite, value > 0 else { return value > 0 ? Int.max / 2 : 0 }
+    return value >= Double(Int.max / 2) ? Int.max / 2 : Int(value.rounded())
+  }
 
   /// The connections a topology is expected to draw in an `inputs → outputs` matrix.
   private func expectedConnections(

@@ -116,4 +116,24 @@ final class MemoryEstimateTests: XCTestCase {
     XCTAssertTrue(printed.contains("total: "), printed)
     XCTAssertTrue(printed.contains("the model fits"), printed)
   }
+
+  func testAbsurdSizesAreTypedErrorsOrRefusalsNeverTraps() throws {
+    let bad: [[LayerDescription]] = [
+      [.linear(units: 4_611_686_018_427_387_904)],
+      [.linear(units: 1 << 39), .linear(units: 1 << 39)],
+      [.recurrent(.lstm, units: 1 << 39, steps: 4)],
+    ]
+    for layers in bad {
+      let description = ModelDescription(input: InputDescription(features: 784), layers: layers)
+      XCTAssertThrowsError(try Sequential(description: description, seed: 0)) { error in
+        XCTAssertTrue(error is ModelDescriptionError || error is MemoryEstimateError, "\(error)")
+      }
+    }
+    var image = ModelDescription(input: InputDescription(image: ImageShape(height: 8, width: 8)), layers: [])
+    image.layers = [.conv2d(filters: 1 << 24, kernel: 1 << 24, stride: 1, padding: .same)]
+    XCTAssertThrowsError(try MemoryEstimate(description: image).check())
+    image.input.features = -3
+    image.input.image = nil
+    XCTAssertThrowsError(try MemoryEstimate(description: image)) { XCTAssertTrue($0 is ModelDescriptionError, "\($0)") }
+  }
 }
