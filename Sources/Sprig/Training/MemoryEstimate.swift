@@ -87,8 +87,7 @@ public struct MemoryEstimate: Sendable, Equatable, CustomStringConvertible {
       perSample.append(floats)
     }
     // As the Trainer evaluates: batches capped so the widest layer's output stays near 64 Mi floats.
-    let widest = max(layers.map(\.outputs).max() ?? 1, 1)
-    evaluationBatchSize = min(max(o.evaluationBatchSize, 1), max(batchSize, (64 << 20) / widest))
+    evaluationBatchSize = Trainer.evaluationBatchSize(o, widest: layers.map(\.outputs).max() ?? 1)
     for k in layers.indices {
       // A ReLU after a sparse layer rectifies that layer's output in place (Sequential.forward).
       let sharesOutput = k > 0 && layers[k - 1].type == .sparseLinear && description.layers[k].activation == .relu

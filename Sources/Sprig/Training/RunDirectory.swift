@@ -128,25 +128,26 @@ public final class RunDirectory {
     var facts = info
     facts["epoch"] = String(metrics.epoch)
     facts["test_accuracy"] = String(metrics.testAccuracy)
-    do {
-      try Checkpoint(model: model, scaling: scaling, info: facts).write(to: checkpointURL)
-    } catch let error as DurableFileError where error.step != .syncFolder {
-      throw RunDirectoryError.checkpointNotWritten(
-        folder: url.path, cause: error, checkpointEpoch: checkpointEpoch, resumeEpoch: resumeEpoch)
-    }
+    try saving { try Checkpoint(model: model, scaling: scaling, info: facts).write(to: checkpointURL) }
     hasCheckpoint = true
     checkpointEpoch = metrics.epoch
   }
 
   /// Writes the state to resume from after epoch `epoch`.
   public func writeResumeState(_ state: ResumeState, epoch: Int) throws {
+    try saving { try state.write(to: resumeURL) }
+    resumeEpoch = epoch
+  }
+
+  /// Runs a checkpoint or resume-state write; a failed write (the old file
+  /// kept) becomes the error that names the epochs still on disk.
+  private func saving(_ write: () throws -> Void) throws {
     do {
-      try state.write(to: resumeURL)
+      try write()
     } catch let error as DurableFileError where error.step != .syncFolder {
       throw RunDirectoryError.checkpointNotWritten(
         folder: url.path, cause: error, checkpointEpoch: checkpointEpoch, resumeEpoch: resumeEpoch)
     }
-    resumeEpoch = epoch
   }
 
   /// Removes the resume state once the last epoch is saved: the run is done.

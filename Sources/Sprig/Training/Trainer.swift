@@ -500,15 +500,15 @@ public final class Trainer {
     return (lossSum / Double(max(data.count, 1)), Double(correct) / Double(max(data.count, 1)))
   }
 
-  /// Mean loss and accuracy on `data` with this trainer's evaluation batch
-  /// size, reduced for very wide models so that one layer's output stays
-  /// within 64 Mi floats (a 10⁶-unit layer would otherwise need 4 GB a buffer).
-  /// The evaluation batch size: reduced for very wide models so that one
-  /// layer's output stays within 64 Mi floats.
-  var evaluationBatch: Int {
-    let widest = model.layers.map(\.outputSize).max() ?? 1
-    return min(options.evaluationBatchSize, max(options.batchSize, (64 << 20) / widest))
+  /// The evaluation batch size of `options` for a model whose widest layer
+  /// has `widest` outputs: reduced for very wide models so that one layer's
+  /// output stays within 64 Mi floats (a 10⁶-unit layer would otherwise need
+  /// 4 GB a buffer). ``MemoryEstimate`` counts with the same batch.
+  static func evaluationBatchSize(_ options: TrainingOptions, widest: Int) -> Int {
+    min(max(options.evaluationBatchSize, 1), max(options.batchSize, (64 << 20) / max(widest, 1)))
   }
+
+  var evaluationBatch: Int { Self.evaluationBatchSize(options, widest: model.layers.map(\.outputSize).max() ?? 1) }
 
   /// The end-of-epoch figures in words: accuracies for a classifier, the
   /// test loss for reconstruction, each model's own scores for the others.
@@ -541,8 +541,6 @@ public final class Trainer {
   }
 
   public func evaluate(_ data: LabeledData) -> (loss: Double, accuracy: Double) {
-    let widest = model.layers.map(\.outputSize).max() ?? 1
-    let batch = min(options.evaluationBatchSize, max(options.batchSize, (64 << 20) / widest))
-    return Self.evaluate(model, on: data, batchSize: batch, objective: objective)
+    Self.evaluate(model, on: data, batchSize: evaluationBatch, objective: objective)
   }
 }
