@@ -132,6 +132,9 @@ struct ModelBuilder {
       let filters = try positive(d.filters, "filters")
       let kernel = try positive(d.kernel, "kernel")
       let stride = try positive(d.stride ?? 1, "stride")
+      guard d.padding != .valid || kernel <= min(input.height, input.width) else {
+        throw fail("kernel", "\(kernel) is larger than the \(input.height)×\(input.width) input (padding valid)")
+      }
       let conv = Conv2D(
         input: input, outputChannels: filters, kernelSize: kernel, stride: stride, padding: d.padding ?? .same,
         initialization: initialization, using: &rng)
@@ -143,6 +146,9 @@ struct ModelBuilder {
       let filters = try positive(d.filters, "filters")
       let kernel = try positive(d.kernel, "kernel")
       let stride = try positive(d.stride ?? 1, "stride")
+      guard d.padding != .valid || kernel <= min(input.height, input.width) else {
+        throw fail("kernel", "\(kernel) is larger than the \(input.height)×\(input.width) input (padding valid)")
+      }
       let topology = try required(d.topology, "topology")
       let pattern = try Self.pattern(
         topology, inputs: input.channels * kernel * kernel, outputs: filters, fail: fail, using: &rng)

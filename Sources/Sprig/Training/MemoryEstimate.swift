@@ -164,8 +164,12 @@ public struct MemoryEstimate: Sendable, Equatable, CustomStringConvertible {
         biases = Double(outputs)
         shape = .image(ImageShape(height: h, width: w, channels: channels))
       } else {
-        let geometry = WindowGeometry(
-          input: input, kernelSize: kernel, stride: stride, padding: d.padding ?? (isPool ? .valid : .same))
+        let padding = d.padding ?? (isPool ? .valid : .same)
+        // As the builder refuses it (WindowGeometry would trap): a valid window larger than the image.
+        guard padding == .same || kernel <= min(input.height, input.width) else {
+          throw fail(isPool ? "size" : "kernel", "\(kernel) is larger than the \(input.height)×\(input.width) input")
+        }
+        let geometry = WindowGeometry(input: input, kernelSize: kernel, stride: stride, padding: padding)
         guard geometry.outputPixels > 0 else { throw fail("kernel", "\(kernel) leaves no output pixels of \(input)") }
         pixels = geometry.outputPixels
         _ = try count(Double(pixels) * Double(channels), "outputs")

@@ -176,4 +176,13 @@ final class FuzzRegressionTests: XCTestCase {
     XCTAssertEqual(HTTPFetch.ResponseStart(status: 200, contentLength: 90, held: 10).total, 90)
     XCTAssertFalse(HTTPFetch.ResponseStart(status: 416, contentLength: 0, held: 10).accepted)
   }
+
+  /// fuzz-model-description's find in CI: a valid pool window larger than the
+  /// image reached WindowGeometry's precondition through the memory estimate.
+  func testAPoolLargerThanItsImageIsADescriptionErrorInTheMemoryEstimate() {
+    let json = #"{"format":"sprig-model","version":1,"loss":"softmax-cross-entropy","input":{"features":3,"image":{"height":1,"width":3,"channels":1}},"layers":[{"type":"avg_pool2d"},{"type":"flatten"},{"type":"linear","units":3}]}"#
+    assertThrows(try MemoryEstimate(description: try ModelDescription(json: Data(json.utf8), source: "fuzz.json")), as: ModelDescriptionError.self) {
+      "\($0)".contains("larger than")
+    }
+  }
 }
