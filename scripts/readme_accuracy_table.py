@@ -1,22 +1,27 @@
 #!/usr/bin/env python3
-"""Rewrites the two generated accuracy tables from sprig-bench accuracy results
-folders (runs/*.json and throughput-*.json):
+"""Summarises sprig-bench accuracy results folders (runs/*.json) and rewrites
+the tables generated from them:
 
+  docs/results/summary.json: one row per dataset, model, settings and epoch
+    budget: the seeds, mean and sample sd of the final test accuracy (and of
+    the best epoch's), connections, where, when and from which commit the
+    runs came, the sprig-bench command and the `sprig train` command that
+    reproduces seed 0. Runs with Sprig's settings that finished before
+    SUPERSEDED_BEFORE used the earlier defaults and stay out (their folders
+    keep them).
   README.md, between <!-- results-table --> and <!-- /results-table -->:
-    the short results table: per dataset, model and epoch budget, the
-    connections, the best test accuracy with Sprig's settings and with the
-    SET paper's settings, and the SET paper's figure; from the suite folder
-    and the longer-run folders, followed by one line per folder saying when
-    and on which CPU its runs finished.
+    from summary.json: per dataset and model, Sprig's defaults and the SET
+    paper's settings, each at its longest epoch budget, beside the paper's
+    figure; then one line per folder saying when and where its runs finished.
   docs/results.md, between <!-- accuracy-table --> and <!-- /accuracy-table -->:
     the full per-model table of the suite folder (settings, seeds, best and
     final accuracy, samples/s timed together, connections, machine letter).
 
-usage: scripts/readme_accuracy_table.py [--suite DIR] [--long DIR ...]
-           [--readme FILE] [--full FILE] [--check]
+usage: scripts/readme_accuracy_table.py [--suite DIR] [--folder DIR ...]
+           [--summary FILE] [--readme FILE] [--full FILE] [--check]
 
---check writes nothing and exits 1 if either file's block differs from what
-would be written (0 if both are up to date).
+--check writes nothing and exits 1 if a file differs from what would be
+written (0 if all are up to date).
 """
 import argparse
 import glob
@@ -35,7 +40,12 @@ MODEL_NAMES = {"mlp": "MLP (dense)", "mlp-fixprob": "MLP-FixProb (fixed sparse)"
 # What the machine letters are (docs/README.md#machines), for the README.
 CPUS = {"A": "Intel Xeon (Sapphire Rapids class)", "C": "AMD EPYC Zen 5", "D": "AMD EPYC Zen 3",
         "E": "AMD EPYC Zen 4"}
-DEFAULT_LONG = ["docs/results/reference-long", "docs/results/cifar10-300", "docs/results/cifar10-1000"]
+DEFAULT_FOLDERS = ["docs/results/defaults", "docs/results/accuracy", "docs/results/reference-long",
+                   "docs/results/cifar10-300", "docs/results/cifar10-1000"]
+# Sprig's defaults changed on 2026-12-07 (fan-in-scaled learning rates,
+# dropout 0.2, image shifts: Sources/Sprig/Models/MLPRecipe.swift); runs with
+# `sprig` settings finished before then measured the old ones.
+SUPERSEDED_BEFORE = "2026-12-07T16:40"
 
 
 # The KVM guests report only "AMD EPYC". Records since 2026-12-03 add the
@@ -108,49 +118,89 @@ def connections(n):
     return f"{n / 1e6:.3g} M" if n >= 1e6 else f"{n / 1e3:.0f} k"
 
 
-def accuracy(group):
-    if not group:
-        return "–"
-    values = [r["best_test_accuracy"] for r in group]
-    return pct(values) if len(values) > 1 else f"{values[0] * 100:.2f} %"
+def mean_sd(values):
+    mean = statistics.mean(values)
+    return round(mean, 2), round(statistics.stdev(values), 2) if len(values) > 1 else 0.0
 
 
-def short_table(folders):
-    """The README's table: one row per dataset, model and epoch budget."""
-    rows, sources = {}, []
+def summarize(folders):
+    """summary.json's rows, from the runs in `folders`."""
+    groups = {}
     for folder in folders:
-        runs = load_runs(folder)
-        finished = sorted(r.get("finished", "")[:10] for r in runs)
-        cpus = sorted({machine_letter(r)[0] for r in runs})
-        threads = sorted({r.get("threads", "?") for r in runs}, key=str)
-        sources.append((folder, finished[0], finished[-1], cpus, threads))
-        for r in runs:
-            key = (r["dataset"], r["model"], r["epochs"], bool(r.get("augmented")))
-            row = rows.setdefault(key, {"reference": [], "sprig": [], "folder": folder})
-            row[r["settings"]].append(r)
-    order = lambda k: (DATASETS.index(k[0]), MODELS.index(k[1]), k[2])
-    out = ["| dataset | model | connections | epochs | seeds | Sprig's settings | SET paper's settings | SET paper "
-           "| runs |",
-           "| --- | --- | --- | ---: | ---: | --- | --- | --- | --- |"]
-    for key in sorted(rows, key=order):
-        dataset, model, epochs, augmented = key
-        row = rows[key]
-        first = (row["sprig"] or row["reference"])[0]
-        counts = [len(row[s]) for s in ("sprig", "reference") if row[s]]
-        seeds = str(counts[0]) if len(set(counts)) == 1 else " / ".join(map(str, counts))
+        for r in load_runs(folder):
+            if r["settings"] == "sprig" and r.get("finished", "") < SUPERSEDED_BEFORE:
+                continue
+            key = (r["dataset"], r["model"], r["settings"], r["epochs"], bool(r.get("augmented")))
+            groups.setdefault(key, {"folder": folder, "runs": []})["runs"].append(r)
+    rows = []
+    order = lambda k: (DATASETS.index(k[0]), MODELS.index(k[1]), k[2], k[3])
+    for key in sorted(groups, key=order):
+        dataset, model, settings, epochs, augmented = key
+        runs = sorted(groups[key]["runs"], key=lambda r: r["seed"])
+        mean, sd = mean_sd([r["final_test_accuracy"] * 100 for r in runs])
+        best_mean, best_sd = mean_sd([r["best_test_accuracy"] * 100 for r in runs])
+        finished = sorted(r.get("finished", "") for r in runs)
+        rows.append({
+            "dataset": dataset, "model": model, "settings": settings, "epochs": epochs, "augmented": augmented,
+            "seeds": [r["seed"] for r in runs], "mean": mean, "sd": sd, "best_epoch_mean": best_mean,
+            "best_epoch_sd": best_sd, "set_paper": PAPER.get((dataset, model)), "connections": runs[0]["connections"],
+            "machines": sorted({machine_letter(r) for r in runs}), "threads": sorted({r.get("threads") or 0 for r in runs}),
+            "commits": sorted({r.get("git_commit", "unknown") for r in runs}),
+            "finished": [finished[0][:10], finished[-1][:10]], "folder": groups[key]["folder"],
+            "command": runs[0].get("command"), "sprig_train_command": runs[0].get("sprig_train_command"),
+        })
+    return rows
+
+
+def cell(row):
+    if row is None:
+        return "–"
+    seeds = len(row["seeds"])
+    value = f"{row['mean']:.2f} ± {row['sd']:.2f} %" if seeds > 1 else f"{row['mean']:.2f} %"
+    return f"{value} ({row['epochs']} ep., {seeds} seed{'s' if seeds > 1 else ''})"
+
+
+def short_table(rows):
+    """The README's table: per dataset and model, each setting's longest run."""
+    longest = {}
+    for row in rows:
+        key = (row["dataset"], row["model"], row["settings"])
+        if key not in longest or (row["epochs"], len(row["seeds"])) > (longest[key]["epochs"], len(longest[key]["seeds"])):
+            longest[key] = row
+    pairs = sorted({(d, m) for d, m, _ in longest}, key=lambda k: (DATASETS.index(k[0]), MODELS.index(k[1])))
+    out = ["| dataset | model | connections | Sprig's defaults | SET paper's settings | SET paper |",
+           "| --- | --- | ---: | --- | --- | --- |"]
+    for dataset, model in pairs:
+        sprig, reference = longest.get((dataset, model, "sprig")), longest.get((dataset, model, "reference"))
         paper = f"{PAPER[(dataset, model)]:.2f} %" if (dataset, model) in PAPER else "–"
-        name = DATASET_NAMES[dataset] + (" (augmented)" if augmented else "")
-        link = f"[{os.path.basename(row['folder'])}]({row['folder']}/table.md)"
-        out.append(f"| {name} | {MODEL_NAMES[model]} | {connections(first['connections'])} | {epochs} | {seeds} "
-                   f"| {accuracy(row['sprig'])} | {accuracy(row['reference'])} | {paper} | {link} |")
+        out.append(f"| {DATASET_NAMES[dataset]} | {MODEL_NAMES[model]} | {connections((sprig or reference)['connections'])} "
+                   f"| {cell(sprig)} | {cell(reference)} | {paper} |")
     out.append("")
-    for folder, start, end, cpus, threads in sources:
+    shown = [r for r in longest.values()]
+    for folder in sorted({r["folder"] for r in shown}, key=lambda f: DEFAULT_FOLDERS.index(f) if f in DEFAULT_FOLDERS else 99):
+        mine = [r for r in shown if r["folder"] == folder]
+        start = min(r["finished"][0] for r in mine)
+        end = max(r["finished"][1] for r in mine)
+        cpus = sorted({m[0] for r in mine for m in r["machines"]})
+        threads = sorted({t for r in mine for t in r["threads"]})
+        commits = sorted({c for r in mine for c in r["commits"]})
         when = start if start == end else f"{start} … {end}"
         count = " or ".join(map(str, threads))
-        out.append(f"- `{os.path.basename(folder)}`: runs finished {when} on "
+        out.append(f"- [`{os.path.basename(folder)}`]({folder}/table.md): finished {when} on "
                    + ", ".join(CPUS.get(c, c) for c in cpus)
-                   + f", {count} thread{'' if threads == [1] else 's'} a run.")
+                   + f", {count} thread{'' if threads == [1] else 's'} a run, commit {', '.join(commits)}.")
     return out
+
+
+def write_json(path, rows, check):
+    text = json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    if check:
+        same = os.path.exists(path) and open(path).read() == text
+        if not same:
+            print(f"{path} is out of date")
+        return same
+    open(path, "w").write(text)
+    return True
 
 
 def replace_block(path, start, end, lines, check):
@@ -173,17 +223,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--suite", default="docs/results/accuracy",
-                        help="the accuracy suite's results folder (default: %(default)s)")
-    parser.add_argument("--long", action="append",
-                        help="a further results folder for the README table, repeatable "
-                             f"(default: {' '.join(DEFAULT_LONG)})")
+                        help="the accuracy suite's results folder for docs/results.md (default: %(default)s)")
+    parser.add_argument("--folder", action="append",
+                        help="a results folder to summarise, repeatable (default: " + " ".join(DEFAULT_FOLDERS) + ")")
+    parser.add_argument("--summary", default="docs/results/summary.json", help="the summary to write (default: %(default)s)")
     parser.add_argument("--readme", default="README.md", help="file with the results-table block (default: %(default)s)")
     parser.add_argument("--full", default="docs/results.md",
                         help="file with the accuracy-table block (default: %(default)s)")
-    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a block is out of date")
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file is out of date")
     args = parser.parse_args()
-    folders = [args.suite] + (args.long if args.long is not None else DEFAULT_LONG)
-    ok = replace_block(args.readme, "results-table", "/results-table", short_table(folders), args.check)
+    folders = [f for f in (args.folder or DEFAULT_FOLDERS) if glob.glob(os.path.join(f, "runs", "*.json"))]
+    rows = summarize(folders)
+    ok = write_json(args.summary, rows, args.check)
+    ok = replace_block(args.readme, "results-table", "/results-table", short_table(rows), args.check) and ok
     ok = replace_block(args.full, "accuracy-table", "/accuracy-table", full_table(args.suite), args.check) and ok
     sys.exit(0 if ok else 1)
 

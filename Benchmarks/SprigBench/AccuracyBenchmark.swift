@@ -16,6 +16,8 @@ struct AccuracyRecord: Codable {
   var best_test_accuracy: Double
   var final_test_accuracy: Double
   var test_accuracy_per_epoch: [Double]
+  /// Mean training loss of each epoch.
+  var train_loss_per_epoch: [Double]?
   var train_samples_per_second: Double
   var inference_samples_per_second: Double
   var median_epoch_seconds: Double
@@ -34,6 +36,10 @@ struct AccuracyRecord: Codable {
   var machine: String?
   var git_commit: String?
   var finished: String?
+  /// The sprig-bench command line that ran it, and the `sprig train`
+  /// command that trains the same network with the same settings and seed.
+  var command: String?
+  var sprig_train_command: String?
 }
 
 struct AccuracyBenchmark: ParsableCommand {
@@ -52,7 +58,6 @@ struct AccuracyBenchmark: ParsableCommand {
   @Option(help: "Use only the first N test samples.") var testLimit: Int?
   @Option(help: "Threads.") var threads: Int?
   @Option(name: .customLong("out"), help: "Results folder (runs/*.json, table.md, report.html).") var output: String = "bench-results"
-  @Flag(help: "Shift (up to 3 px) and flip CIFAR-10 training images, as the reference did.") var augment = false
   @Flag(help: "Skip the throughput probe (every model of a dataset timed together after its runs).")
   var noProbe = false
   @Flag(help: "Only rewrite table.md, report.html and the plots from the finished runs in --out.")
@@ -65,6 +70,7 @@ struct AccuracyBenchmark: ParsableCommand {
   func run() throws {
     if let threads { Parallel.threadCount = threads }
     experiment.apply()
+    _ = Machine.gitCommit  // the commit the suite starts from
     let folder = URL(fileURLWithPath: output)
     let runs = folder.appendingPathComponent("runs")
     try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
@@ -149,35 +155,33 @@ struct AccuracyBenchmark: ParsableCommand {
     return try files.sorted { $0.path < $1.path }.map { try JSONDecoder().decode(AccuracyRecord.self, from: Data(contentsOf: $0)) }
   }
 
-  /// The reference architectures: 784-1000-1000-1000-10 for 28×28 images,
-  /// 3072-4000-1000-4000-10 for CIFAR-10 (quick runs: 100-wide).
-  func hidden(for data: DatasetSplit) -> [Int] {
-    if quick { return [100, 100, 100] }
-    return data.train.featureCount == 3072 ? [4000, 1000, 4000] : [1000, 1000, 1000]
-  }
-
-  /// The architecture and training options of `model` under `setting`.
+  /// The architecture and training options of `model` under `setting`:
+  /// `sprig` is ``MLPRecipe``'s default for the dataset's images (what
+  /// `sprig train` builds), `reference` the SET paper's settings on the same
+  /// architecture (SReLU, dropout 0.3, lr 0.01 constant, the reference
+  /// augmentation on CIFAR-10 only). Quick runs use 100-wide layers at ε 10.
   func configuration(data: DatasetSplit, dataset: String, model: String, setting: String, seed: UInt64) throws
     -> (MLPConfiguration, TrainingOptions)
   {
-    var options = setting == "reference" ? TrainingOptions.setPaper : TrainingOptions()
+    let recipe = MLPRecipe(for: data.train.shape, dataset: DatasetName(rawValue: dataset))
+    let sparse = model != "mlp"
+    var config = recipe.configuration(shape: data.train.shape, classes: data.train.classCount, sparse: sparse)
+    var options = recipe.training(sparse: sparse)
+    if setting == "reference" {
+      options = TrainingOptions.setPaper
+      options.augmentation = dataset == "cifar10" ? recipe.augmentation : nil
+      (config.activation, config.dropout) = (.srelu, 0.3)
+    }
+    if quick { (config.hiddenSizes, config.epsilon) = ([100, 100, 100], sparse ? 10 : nil) }
     options.epochs = quick ? 2 : epochs
     options.seed = seed
-    if augment && dataset == "cifar10" { options.augmentation = .reference(for: data.train.shape) }
-    var config = MLPConfiguration(
-      inputSize: data.train.featureCount, hiddenSizes: hidden(for: data), outputSize: data.train.classCount,
-      activation: setting == "reference" ? .srelu : .relu, epsilon: quick ? 10 : 20, dropout: setting == "reference" ? 0.3 : 0)
     switch model {
-    case "mlp":
-      config.epsilon = nil
-      options.zeta = 0
-      if setting == "sprig" { options.learningRate = 0.05 }  // the sparse rate diverges dense (see Train)
+    case "mlp": options.zeta = 0
     case "mlp-fixprob": options.zeta = 0
     case "set-mlp": break
     case "small-world-set": config.topology = .smallWorld
     default: throw ValidationError("unknown model \(model)")
     }
-    config.imageShape = data.train.shape
     return (config, options)
   }
 
@@ -206,13 +210,30 @@ struct AccuracyBenchmark: ParsableCommand {
     return AccuracyRecord(
       dataset: dataset, model: model, settings: setting, seed: seed, epochs: options.epochs,
       best_test_accuracy: history.map(\.testAccuracy).max() ?? 0, final_test_accuracy: history.last?.testAccuracy ?? 0,
-      test_accuracy_per_epoch: history.map(\.testAccuracy),
+      test_accuracy_per_epoch: history.map(\.testAccuracy), train_loss_per_epoch: history.map(\.trainLoss),
       train_samples_per_second: history.map(\.samplesPerSecond).sorted()[history.count / 2],
       inference_samples_per_second: inference, median_epoch_seconds: epochSeconds.sorted()[epochSeconds.count / 2],
       evolution_time_share: history.map(\.rewireSeconds).reduce(0, +) / max(epochSeconds.reduce(0, +), 1e-9),
       connections: network.connectionCount, parameters: network.parameterCount, checkpoint_bytes: checkpointBytes,
       peak_rss_bytes: Machine.peakRSS, augmented: augmented, threads: Parallel.threadCount,
       machine: "\(Machine.cpuModel), \(Machine.cores) cores", git_commit: Machine.gitCommit,
-      finished: Date().formatted(.iso8601))
+      finished: Date().formatted(.iso8601), command: Machine.commandLine,
+      sprig_train_command: sprigTrainCommand(dataset: dataset, model: model, setting: setting, seed: seed))
+  }
+
+  /// The `sprig train` command that trains `model` under `setting` as this run did.
+  func sprigTrainCommand(dataset: String, model: String, setting: String, seed: UInt64) -> String {
+    var words = ["sprig", "train", "--dataset", dataset, "--epochs", "\(epochs)", "--seed", "\(seed)"]
+    if setting == "reference" { words += ["--preset", "set-paper"] }
+    switch model {
+    case "mlp": words.append("--dense")
+    case "mlp-fixprob": words += ["--zeta", "0"]
+    case "small-world-set": words += ["--topology", "small-world"]
+    default: break
+    }
+    if let threads { words += ["--threads", "\(threads)"] }
+    if let trainLimit { words += ["--train-limit", "\(trainLimit)"] }
+    if let testLimit { words += ["--test-limit", "\(testLimit)"] }
+    return words.joined(separator: " ")
   }
 }

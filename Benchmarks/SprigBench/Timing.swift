@@ -77,18 +77,31 @@ enum Machine {
     try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
   }
 
-  /// The commit of the working tree, if it is a git checkout.
-  static var gitCommit: String {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["git", "rev-parse", "--short", "HEAD"]
-    let pipe = Pipe()
-    p.standardOutput = pipe
-    p.standardError = FileHandle.nullDevice
-    guard (try? p.run()) != nil else { return "unknown" }
-    p.waitUntilExit()
-    let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    return out.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "unknown" : out.trimmingCharacters(in: .whitespacesAndNewlines)
+  /// The commit of the working tree when the benchmark started (with
+  /// `-dirty` if tracked files differed from it), if it is a git checkout.
+  /// Read once: a long suite's records name the code they ran, not the
+  /// commit checked out when they finished.
+  static let gitCommit: String = {
+    func git(_ arguments: [String]) -> String? {
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+      p.arguments = ["git"] + arguments
+      let pipe = Pipe()
+      p.standardOutput = pipe
+      p.standardError = FileHandle.nullDevice
+      guard (try? p.run()) != nil else { return nil }
+      let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      p.waitUntilExit()
+      return p.terminationStatus == 0 ? out.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+    }
+    guard let commit = git(["rev-parse", "--short", "HEAD"]), !commit.isEmpty else { return "unknown" }
+    let dirty = !(git(["status", "--porcelain", "--untracked-files=no"]) ?? "").isEmpty
+    return commit + (dirty ? "-dirty" : "")
+  }()
+
+  /// How this benchmark was invoked, for the records.
+  static var commandLine: String {
+    (["sprig-bench"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
   }
 
   /// Prints, to standard error, what would make this machine's figures

@@ -33,8 +33,8 @@ enum ModelName: String, CaseIterable, Sendable {
   /// One line for `--help`.
   var summary: String {
     switch self {
-    case .mlp: return "dense MLP 1000-1000-1000, ReLU"
-    case .setMLP: return "SET-MLP 1000-1000-1000, ER ε=20, SET ζ=0.3 (the default)"
+    case .mlp: return "dense MLP 1000-1000-1000 (4000-1000-4000 for colour images), ReLU, dropout 0.2"
+    case .setMLP: return "SET-MLP of the same sizes, ER ε=20, SET ζ=0.3 (the default)"
     case .cnn: return "conv 3×3·32, pool, conv 3×3·64, pool, dense 128, Adam"
     case .setCNN: return "the cnn with a sparse evolving 128-unit layer (the SET paper's CNN variant)"
     case .sparseCNN: return "the set-cnn with its second convolution sparse too (20 % of the kernel)"
@@ -56,20 +56,16 @@ enum ModelName: String, CaseIterable, Sendable {
     }
   }
 
-  /// The description of this model for images of `shape` in `classes` classes.
-  func description(shape: ImageShape, classes: Int) throws -> ModelDescription {
+  /// The description of this model for images of `shape` in `classes`
+  /// classes (from `dataset`, when known: the MLPs' recipe depends on it).
+  func description(shape: ImageShape, classes: Int, dataset: DatasetName? = nil) throws -> ModelDescription {
     let features = shape.featureCount
     switch self {
     case .mlp, .setMLP:
       let sparse = self == .setMLP
-      var training = TrainingOptions()
-      if !sparse {
-        training.learningRate = 0.05  // a dense layer sums 1000 inputs where a sparse one sums ~40
-        training.zeta = 0
-      }
-      let config = MLPConfiguration(
-        inputSize: features, hiddenSizes: [1000, 1000, 1000], outputSize: classes, epsilon: sparse ? 20 : nil)
-      return try config.description(name: rawValue, training: training)
+      let recipe = MLPRecipe(for: shape, dataset: dataset)
+      return try recipe.configuration(shape: shape, classes: classes, sparse: sparse)
+        .description(name: rawValue, training: recipe.training(sparse: sparse))
     case .cnn, .setCNN, .sparseCNN:
       var layers: [LayerDescription] = [.conv2d(filters: 32, kernel: 3), .activation(.relu), .pool(.maxPool2d)]
       if self == .sparseCNN {
@@ -212,9 +208,9 @@ enum ModelSource {
 
   /// The description for data of `shape` in `classes` classes; a file's
   /// description must fit that data already.
-  func description(shape: ImageShape, classes: Int) throws -> ModelDescription {
+  func description(shape: ImageShape, classes: Int, dataset: DatasetName? = nil) throws -> ModelDescription {
     switch self {
-    case .named(let name): return try name.description(shape: shape, classes: classes)
+    case .named(let name): return try name.description(shape: shape, classes: classes, dataset: dataset)
     case .file(let url):
       let description = try ModelDescription(contentsOf: url)
       // A GAN's input is its noise; the generator's output is checked against the data when training starts.

@@ -79,6 +79,8 @@ struct Train: ParsableCommand {
   var adamBeta1: Float?
   @Option(name: .customLong("adam-beta2"), help: "Adam's second-moment decay β₂ (default 0.999).") var adamBeta2: Float?
   @Option(help: "L2 weight decay on weights.") var weightDecay: Float?
+  @Option(help: "SGD: layers whose units see more inputs than N train at the rate × N/fan-in, so wide dense layers do not diverge (default 256; 0: off).")
+  var referenceFanIn: Int?
   @Option(help: "Learning-rate schedule: constant or cosine (annealed to zero).")
   var lrSchedule: LearningRateSchedule?
   @Option(help: "Clip the gradients' global norm to this before each step.") var maxGradientNorm: Float?
@@ -94,6 +96,10 @@ struct Train: ParsableCommand {
   var output: String?
   @Flag(help: "Shift training images by up to 10 % of their width and flip them left–right (CIFAR-10's usual augmentation).")
   var augment = false
+  @Option(help: "Shift training images by up to N pixels each way (edge pixels repeated); 0: no shifts. Overrides --augment's and the defaults' shift.")
+  var shift: Int?
+  @Flag(inversion: .prefixedNo, help: "Mirror half of the training images left–right (or not); overrides --augment's and the defaults' choice.")
+  var flip: Bool?
   @Flag(help: "Go on with the unfinished run in --out (same options), from the epoch after its last saved one.")
   var resume = false
   @Flag(help: "Print only the final line.") var quiet = false
@@ -123,6 +129,8 @@ struct Train: ParsableCommand {
     ] {
       if let value, value <= 0 { throw ValidationError("\(name) must be positive, got \(value).") }
     }
+    if let shift, shift < 0 { throw ValidationError("--shift must be 0 or more pixels, got \(shift).") }
+    if let referenceFanIn, referenceFanIn < 0 { throw ValidationError("--reference-fan-in must be 0 (off) or positive, got \(referenceFanIn).") }
     if let epsilon, epsilon <= 0 { throw ValidationError("--epsilon must be positive, got \(epsilon).") }
     if let zeta, !(0...1).contains(zeta) { throw ValidationError("--zeta must be in [0, 1], got \(zeta).") }
     for (name, value) in [("--adam-beta1", adamBeta1), ("--adam-beta2", adamBeta2)] {
@@ -150,8 +158,13 @@ struct Train: ParsableCommand {
     }
   }
 
-  func hiddenSizes() throws -> [Int] {
-    guard let hidden else { return [1000, 1000, 1000] }
+  /// The catalogue dataset trained on (nil for IDX files given by path),
+  /// for ``MLPRecipe``.
+  var recipeDataset: DatasetName? { data.readsFiles ? nil : data.dataset ?? .fashionMNIST }
+
+  /// The sizes --hidden gives (nil: the recipe's).
+  func hiddenSizes() throws -> [Int]? {
+    guard let hidden else { return nil }
     let parts = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
     guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else {
       throw ValidationError("--hidden takes positive sizes separated by commas, e.g. 1000,1000,1000; got \"\(hidden)\".")
@@ -159,18 +172,23 @@ struct Train: ParsableCommand {
     return parts.map { $0! }
   }
 
-  /// The MLP the MLP options describe, for `features` inputs of `shape` and `classes` classes, with the preset's training.
+  /// The MLP the MLP options describe, for `features` inputs of `shape` and
+  /// `classes` classes, with the preset's training: ``MLPRecipe``'s
+  /// architecture, dropout and augmentation for the shape, or the SET
+  /// paper's settings (augmenting colour images only, as the paper did
+  /// CIFAR-10), with every MLP flag given put over them.
   func mlpDescription(shape: ImageShape, classes: Int) throws -> ModelDescription {
-    var config = MLPConfiguration(
-      inputSize: shape.featureCount, hiddenSizes: try hiddenSizes(), outputSize: classes,
-      activation: activation ?? (preset == .setPaper ? .srelu : .relu), epsilon: dense ? nil : epsilon ?? 20,
-      denseOutputLayer: denseOutput, dropout: dropout ?? (preset == .setPaper ? 0.3 : 0))
+    let recipe = MLPRecipe(for: shape, dataset: recipeDataset)
+    let paper = preset == .setPaper
+    var config = recipe.configuration(shape: shape, classes: classes, sparse: !dense)
+    if let sizes = try hiddenSizes() { config.hiddenSizes = sizes }
+    config.activation = activation ?? (paper ? .srelu : .relu)
+    if !dense { config.epsilon = epsilon ?? recipe.epsilon }
+    config.denseOutputLayer = denseOutput
+    config.dropout = dropout ?? (paper ? 0.3 : recipe.dropout)
     config.topology = TopologyKind(argument: topology ?? "er")!
-    config.imageShape = shape
-    var training = preset == .setPaper ? TrainingOptions.setPaper : TrainingOptions()
-    // A dense layer sums 1000 inputs where a sparse one sums ~40: the sparse
-    // default of 0.2 makes a dense MLP diverge in its first epoch.
-    if dense && preset == .sprig { training.learningRate = 0.05 }
+    var training = paper ? TrainingOptions.setPaper : recipe.training(sparse: !dense)
+    if paper { training.augmentation = shape.channels == 3 ? recipe.augmentation : nil }
     if dense { training.zeta = 0 }
     return try config.description(name: dense ? "mlp" : "set-mlp", training: training)
   }
@@ -190,6 +208,7 @@ struct Train: ParsableCommand {
     if let learningRate { o.learningRate = learningRate }
     if let momentum { o.momentum = momentum }
     if let weightDecay { o.weightDecay = weightDecay }
+    if let referenceFanIn { o.referenceFanIn = referenceFanIn }
     if let lrSchedule { o.learningRateSchedule = lrSchedule }
     if let maxGradientNorm { o.maxGradientNorm = maxGradientNorm }
     if let aisRuns { o.aisRuns = aisRuns }
@@ -212,7 +231,7 @@ struct Train: ParsableCommand {
   /// The model description these options resolve to, for data of `shape` in `classes` classes.
   func resolvedDescription(shape: ImageShape, classes: Int) throws -> ModelDescription {
     var description =
-      try model.map { try ModelSource(argument: $0).description(shape: shape, classes: classes) }
+      try model.map { try ModelSource(argument: $0).description(shape: shape, classes: classes, dataset: recipeDataset) }
       ?? mlpDescription(shape: shape, classes: classes)
     description.training = trainingOptions(over: description.training)
     return description
@@ -246,11 +265,14 @@ struct Train: ParsableCommand {
     var description = try resolvedDescription(shape: split.train.shape, classes: split.train.classCount)
     if try printed(description) { return }
     let objective = try TrainingObjective(description: description)
-    if augment {
+    if augment || shift != nil || flip != nil {
       guard split.train.shape.height > 1 && split.train.shape.width > 1 else {
-        throw ValidationError("--augment needs images; \(split.name) has samples of shape \(split.train.shape).")
+        throw ValidationError("--augment, --shift and --flip need images; \(split.name) has samples of shape \(split.train.shape).")
       }
-      description.training!.augmentation = .reference(for: split.train.shape)
+      var augmentation = augment ? .reference(for: split.train.shape) : description.training!.augmentation ?? ImageAugmentation(maxShift: 0, horizontalFlip: false)
+      if let shift { augmentation.maxShift = shift }
+      if let flip { augmentation.horizontalFlip = flip }
+      description.training!.augmentation = augmentation.maxShift == 0 && !augmentation.horizontalFlip ? nil : augmentation
     }
     let options = description.training!
     let normalization = self.normalization ?? objective.defaultNormalization

@@ -21,6 +21,10 @@ public final class Parameter {
   /// layers, with a few dozen inputs a unit, train best at a larger rate than
   /// dense ones in the same model (the MLP measurements: 0.2 vs 0.05).
   public var learningRateScale: Float = 1
+  /// SGD's per-layer multiplier for the layer's fan-in (``FanInScaling``),
+  /// set by the ``Trainer`` at each epoch; applied on top of
+  /// `learningRateScale`.
+  public internal(set) var fanInScale: Float = 1
   /// Optimizer state arrays (momentum, Adam moments), each as long as
   /// `value`; created and owned by the optimizer.
   public var optimizerState: [[Float]] = []

@@ -55,7 +55,7 @@ public final class SGD: Optimizer {
     stepCount += 1
     let (mu, nesterov) = (momentum, self.nesterov)
     for p in parameters {
-      let lr = learningRate * p.learningRateScale
+      let lr = learningRate * p.learningRateScale * p.fanInScale
       let wd = p.decays ? weightDecay : 0
       if let folded = p.momentumFold {
         // The backward already wrote v ← μ·v + λ·w + ∇.

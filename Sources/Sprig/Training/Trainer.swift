@@ -190,9 +190,12 @@ public final class Trainer {
     guard stop > history.count else { return history }
     let recording = options.degreeRecordingPeriod > 0 && run != nil
     if recording && history.isEmpty { try run!.append(DegreeRecord(epoch: 0, model: model)) }
+    let fanInScaling = options.referenceFanIn > 0 && Self.isSGD(optimizer) ? FanInScaling(reference: options.referenceFanIn) : nil
+    defer { if fanInScaling != nil { FanInScaling.remove(from: model) } }
     for epoch in (history.count + 1)...stop {
       let start = Date()
       startStreams(epoch: epoch)
+      fanInScaling?.apply(to: model)
       let order = data.train.shuffledOrder(using: &shuffleRNG)
       let batches = (order.count + batchSize - 1) / batchSize
       var lossSum = 0.0, correct = 0, seen = 0
@@ -384,6 +387,11 @@ public final class Trainer {
       train.fillBatch(
         indices[(start + share.lowerBound)..<(start + share.upperBound)], features: batchX, oneHotLabels: batchY)
     }
+  }
+
+  /// Whether `optimizer` steps by SGD (possibly behind gradient clipping).
+  static func isSGD(_ optimizer: Optimizer) -> Bool {
+    optimizer is SGD || (optimizer as? GradientClippingOptimizer)?.base is SGD
   }
 
   /// Local steps: every rank's parameters replaced by their mean over the

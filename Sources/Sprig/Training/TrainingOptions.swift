@@ -45,6 +45,10 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
   public var adamBeta1: Float = 0.9
   public var adamBeta2: Float = 0.999
   public var weightDecay: Float = 5e-4
+  /// SGD: layers whose units see more inputs than this train at the rate
+  /// times `referenceFanIn / fanIn` (``FanInScaling``), so wide dense
+  /// layers do not diverge at a rate tuned for sparse ones; 0 turns it off.
+  public var referenceFanIn: Int = 256
   /// How the learning rate changes over the run.
   public var learningRateSchedule: LearningRateSchedule = .cosine
   /// SET's ζ: the fraction of each sign's weights rewired per evolution step (0 = fixed topology).
@@ -87,7 +91,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
   public init() {}
 
   enum CodingKeys: String, CodingKey {
-    case epochs, batchSize, optimizer, learningRate, momentum, nesterov, adamBeta1, adamBeta2, weightDecay, learningRateSchedule, zeta
+    case epochs, batchSize, optimizer, learningRate, momentum, nesterov, adamBeta1, adamBeta2, weightDecay, referenceFanIn
+    case learningRateSchedule, zeta
     case evolutionPeriod, evolution, zetaSchedule, evolutionUnit, evolutionEnd, regrowthScale, degreeRecordingPeriod
     case seed, evaluationBatchSize, augmentation, savesResumeState, maxGradientNorm
     case aisRuns, aisIntermediateDistributions
@@ -111,6 +116,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     adamBeta1 = try value(.adamBeta1, d.adamBeta1)
     adamBeta2 = try value(.adamBeta2, d.adamBeta2)
     weightDecay = try value(.weightDecay, d.weightDecay)
+    referenceFanIn = try value(.referenceFanIn, d.referenceFanIn)
     learningRateSchedule = try value(.learningRateSchedule, d.learningRateSchedule)
     zeta = try value(.zeta, d.zeta)
     evolutionPeriod = try value(.evolutionPeriod, d.evolutionPeriod)
@@ -147,6 +153,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     o.learningRate = 0.01
     o.momentum = 0.9
     o.weightDecay = 2e-4
+    o.referenceFanIn = 0
     o.learningRateSchedule = .constant
     return o
   }
