@@ -37,8 +37,11 @@ public struct MLPRecipe: Equatable, Sendable {
       batchSize = 64
       augmentation = .reference(for: shape)
     } else if dataset == .fashionMNIST {
-      // Clothes: mirror images (a mirrored shirt is a shirt); shifts cost
-      // 0.2 points after 100 epochs (89.94 % against 90.13 % unshifted).
+      // Clothes: mirror images (a mirrored shirt is a shirt) and dropout
+      // 0.2. After 100 epochs (seed 0): 90.42 %, against 90.25 % mirrored
+      // without dropout, 89.53 % with dropout 0.4, 89.94 % with 2-pixel
+      // shifts instead of mirroring, 89.27 % shifts with dropout 0.2.
+      dropout = 0.2
       augmentation = ImageAugmentation(maxShift: 0, horizontalFlip: true)
     } else if shape.height > 1 && shape.width > 1 {
       // Digits and characters: 2-pixel shifts, no mirroring (a mirrored
