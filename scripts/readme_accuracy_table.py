@@ -40,7 +40,8 @@ MODEL_NAMES = {"mlp": "MLP (dense)", "mlp-fixprob": "MLP-FixProb (fixed sparse)"
 # What the machine letters are (docs/README.md#machines), for the README.
 CPUS = {"A": "Intel Xeon (Sapphire Rapids class)", "C": "AMD EPYC Zen 5", "D": "AMD EPYC Zen 3",
         "E": "AMD EPYC Zen 4"}
-DEFAULT_FOLDERS = ["docs/results/defaults", "docs/results/accuracy", "docs/results/reference-long",
+DEFAULT_FOLDERS = ["docs/results/defaults", "docs/results/paper-mnist-100", "docs/results/paper-cifar10-300",
+                   "docs/results/accuracy", "docs/results/reference-long",
                    "docs/results/cifar10-300", "docs/results/cifar10-1000"]
 # Sprig's defaults changed on 2026-12-07 (fan-in-scaled learning rates,
 # dropout 0.2, image shifts: Sources/Sprig/Models/MLPRecipe.swift); runs with

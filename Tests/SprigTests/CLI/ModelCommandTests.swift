@@ -113,10 +113,33 @@ final class ModelCommandTests: XCTestCase {
   }
 
   func testTheMLPOptionsStillDescribeAnMLP() throws {
-    let printed = try sprig(["train", "--print-model", "--hidden", "64,32", "--epsilon", "4", "--dense-output"])
+    let printed = try sprig(["train", "--print-model", "--hidden", "64,32", "--epsilon", "4", "--dense-output", "--dropout", "0"])
     let description = try ModelDescription(json: Data(printed.utf8), source: "printed")
     XCTAssertEqual(description.layers.map(\.type), [.sparseLinear, .activation, .sparseLinear, .activation, .linear])
     XCTAssertEqual(description.layers[0].topology, .er(epsilon: 4))
+  }
+
+  func testTheDefaultMLPFollowsTheFashionMNISTRecipe() throws {
+    let description = try ModelDescription(json: Data(try sprig(["train", "--print-model"]).utf8), source: "printed")
+    XCTAssertEqual(description.training?.augmentation, ImageAugmentation(maxShift: 0, horizontalFlip: true))
+    XCTAssertEqual(description.layers.filter { $0.type == .dropout }.count, 3)
+    XCTAssertEqual(description.training?.referenceFanIn, 256)
+  }
+
+  func testShiftAndFlipOptionsOverrideTheRecipesAugmentation() throws {
+    func augmentation(_ flags: [String]) throws -> ImageAugmentation? {
+      try ModelDescription(json: Data(try sprig(["train", "--print-model"] + flags).utf8), source: "printed").training?.augmentation
+    }
+    XCTAssertEqual(try augmentation(["--shift", "2", "--no-flip"]), ImageAugmentation(maxShift: 2, horizontalFlip: false))
+    XCTAssertNil(try augmentation(["--shift", "0", "--no-flip"]))
+    XCTAssertEqual(try augmentation(["--augment"]), ImageAugmentation(maxShift: 3, horizontalFlip: true))
+    XCTAssertEqual(try augmentation(["--dataset", "cifar10", "--no-flip"]), ImageAugmentation(maxShift: 3, horizontalFlip: false))
+  }
+
+  func testANegativeShiftIsRefused() {
+    XCTAssertThrowsError(try sprig(["train", "--shift", "-1", "--print-model"])) { error in
+      XCTAssertTrue(SprigCommand.message(for: error).contains("--shift"), "\(error)")
+    }
   }
 
   /// `models/NAME.json` is what `--print-model` prints for Fashion-MNIST:

@@ -12,7 +12,7 @@ func readmeExample(data loaded: DatasetSplit, epochs: Int, folder: URL) throws -
     activation: .relu, epsilon: 4)
   let model = try config.makeModel(seed: 0)
 
-  var options = TrainingOptions()                          // SGD, lr 0.2 cosine, momentum 0.9, wd 5e-4
+  var options = TrainingOptions()                          // SGD, lr 0.2 cosine (× 256/fan-in past 256), momentum 0.9
   options.epochs = epochs
   options.zeta = 0.3                                       // SET: rewire 30 % of each sign per epoch
   let run = try RunDirectory(url: folder, scaling: scaling)
