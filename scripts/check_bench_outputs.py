@@ -10,7 +10,8 @@ import xml.dom.minidom
 
 folder = sys.argv[1]
 keys = ["dataset", "model", "seed", "epochs", "best_test_accuracy", "final_test_accuracy",
-        "train_samples_per_second", "connections", "peak_rss_bytes"]
+        "train_samples_per_second", "connections", "peak_rss_bytes", "git_commit", "machine", "finished",
+        "command", "sprig_train_command", "test_accuracy_per_epoch", "train_loss_per_epoch"]
 passed = failed = 0
 
 
@@ -28,6 +29,9 @@ for path in runs:
     check(f"{path} has every key", all(k in record for k in keys))
     check(f"{path} accuracy in [0, 1]", 0 <= record["final_test_accuracy"] <= 1)
     check(f"{path} throughput positive", record["train_samples_per_second"] > 0)
+    check(f"{path} has a curve point per epoch", len(record["test_accuracy_per_epoch"]) == record["epochs"]
+          and len(record["train_loss_per_epoch"]) == record["epochs"])
+    check(f"{path} names the sprig train command", record["sprig_train_command"].startswith("sprig train --dataset "))
 table = open(os.path.join(folder, "table.md")).read()
 groups = {(json.load(open(p))["dataset"], json.load(open(p))["model"], json.load(open(p))["settings"]) for p in runs}
 check("table has a row per group", table.count("\n| ") - 2 == len(groups))

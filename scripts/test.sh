@@ -17,7 +17,12 @@ swift test --skip-build
 # The accuracy suite on small subsets (seconds), and its outputs parsed.
 bench=$(mktemp -d)
 .build/debug/sprig-bench accuracy --quick --out "$bench"
-if command -v python3 >/dev/null; then python3 scripts/check_bench_outputs.py "$bench"; fi
+if command -v python3 >/dev/null; then
+  python3 scripts/check_bench_outputs.py "$bench"
+  # docs/results/summary.json and the README's results table are what the
+  # committed run records give (scripts/reproduce.sh summary rewrites them).
+  python3 scripts/readme_accuracy_table.py --check
+fi
 # A wide layer's blocked and unblocked kernels checked against a reference
 # and against each other (the command fails if they differ), then timed once.
 .build/debug/sprig-bench blocking --width 20000 --threads 1 --samples 1 --json "$bench/blocking.json"
