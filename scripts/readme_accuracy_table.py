@@ -177,7 +177,7 @@ def short_table(rows):
         out.append(f"| {DATASET_NAMES[dataset]} | {MODEL_NAMES[model]} | {connections((sprig or reference)['connections'])} "
                    f"| {cell(sprig)} | {cell(reference)} | {paper} |")
     out.append("")
-    shown = [r for r in longest.values()]
+    shown = list(longest.values())
     for folder in sorted({r["folder"] for r in shown}, key=lambda f: DEFAULT_FOLDERS.index(f) if f in DEFAULT_FOLDERS else 99):
         mine = [r for r in shown if r["folder"] == folder]
         start = min(r["finished"][0] for r in mine)

@@ -163,21 +163,16 @@ struct AccuracyBenchmark: ParsableCommand {
   func configuration(data: DatasetSplit, dataset: String, model: String, setting: String, seed: UInt64) throws
     -> (MLPConfiguration, TrainingOptions)
   {
-    let recipe = MLPRecipe(for: data.train.shape, dataset: DatasetName(rawValue: dataset))
+    let (shape, name) = (data.train.shape, DatasetName(rawValue: dataset))
+    let recipe = setting == "reference" ? MLPRecipe.setPaper(for: shape, dataset: name) : MLPRecipe(for: shape, dataset: name)
     let sparse = model != "mlp"
-    var config = recipe.configuration(shape: data.train.shape, classes: data.train.classCount, sparse: sparse)
+    var config = recipe.configuration(shape: shape, classes: data.train.classCount, sparse: sparse)
     var options = recipe.training(sparse: sparse)
-    if setting == "reference" {
-      options = TrainingOptions.setPaper
-      options.augmentation = dataset == "cifar10" ? recipe.augmentation : nil
-      (config.activation, config.dropout) = (.srelu, 0.3)
-    }
     if quick { (config.hiddenSizes, config.epsilon) = ([100, 100, 100], sparse ? 10 : nil) }
     options.epochs = quick ? 2 : epochs
     options.seed = seed
     switch model {
-    case "mlp": options.zeta = 0
-    case "mlp-fixprob": options.zeta = 0
+    case "mlp", "mlp-fixprob": options.zeta = 0
     case "set-mlp": break
     case "small-world-set": config.topology = .smallWorld
     default: throw ValidationError("unknown model \(model)")

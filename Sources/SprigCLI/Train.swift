@@ -175,24 +175,20 @@ struct Train: ParsableCommand {
   }
 
   /// The MLP the MLP options describe, for `features` inputs of `shape` and
-  /// `classes` classes, with the preset's training: ``MLPRecipe``'s
-  /// architecture, dropout and augmentation for the shape, or the SET
-  /// paper's settings (augmenting colour images only, as the paper did
-  /// CIFAR-10), with every MLP flag given put over them.
+  /// `classes` classes: ``MLPRecipe``'s for the dataset (or its
+  /// ``MLPRecipe/setPaper(for:dataset:)`` variant), with every MLP flag
+  /// given put over it.
   func mlpDescription(shape: ImageShape, classes: Int) throws -> ModelDescription {
-    let recipe = MLPRecipe(for: shape, dataset: recipeDataset)
-    let paper = preset == .setPaper
+    let recipe = preset == .setPaper
+      ? MLPRecipe.setPaper(for: shape, dataset: recipeDataset) : MLPRecipe(for: shape, dataset: recipeDataset)
     var config = recipe.configuration(shape: shape, classes: classes, sparse: !dense)
     if let sizes = try hiddenSizes() { config.hiddenSizes = sizes }
-    config.activation = activation ?? (paper ? .srelu : .relu)
-    if !dense { config.epsilon = epsilon ?? recipe.epsilon }
+    if let activation { config.activation = activation }
+    if !dense, let epsilon { config.epsilon = epsilon }
     config.denseOutputLayer = denseOutput
-    config.dropout = dropout ?? (paper ? 0.3 : recipe.dropout)
+    if let dropout { config.dropout = dropout }
     config.topology = TopologyKind(argument: topology ?? "er")!
-    var training = paper ? TrainingOptions.setPaper : recipe.training(sparse: !dense)
-    if paper { training.augmentation = shape.channels == 3 ? recipe.augmentation : nil }
-    if dense { training.zeta = 0 }
-    return try config.description(name: dense ? "mlp" : "set-mlp", training: training)
+    return try config.description(name: dense ? "mlp" : "set-mlp", training: recipe.training(sparse: !dense))
   }
 
   /// The description's training settings (or the defaults), with every

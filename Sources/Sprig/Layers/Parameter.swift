@@ -17,9 +17,9 @@ public final class Parameter {
   /// Whether weight decay applies (weights yes; biases and activation
   /// parameters no, as in PyTorch's common practice for SET-style MLPs).
   public let decays: Bool
-  /// Multiplies the optimizer's learning rate for this parameter. Sparse
-  /// layers, with a few dozen inputs a unit, train best at a larger rate than
-  /// dense ones in the same model (the MLP measurements: 0.2 vs 0.05).
+  /// Multiplies the optimizer's learning rate for this parameter, set by
+  /// whoever builds the model (e.g. a CNN's sparse head at a higher rate
+  /// under Adam); with SGD the Trainer's ``fanInScale`` comes on top.
   public var learningRateScale: Float = 1
   /// SGD's per-layer multiplier for the layer's fan-in (``FanInScaling``),
   /// set by the ``Trainer`` at each epoch; applied on top of

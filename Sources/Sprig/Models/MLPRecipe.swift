@@ -3,7 +3,8 @@
 import Foundation
 
 /// The architecture, regularisation and augmentation Sprig trains an MLP
-/// with by default, chosen by the input's shape.
+/// with by default, chosen by the input's shape and dataset; or, through
+/// ``setPaper(for:dataset:)``, the SET paper's settings on the same network.
 ///
 /// The architecture and connection budget are the SET paper's (Mocanu et
 /// al. 2018): three hidden layers of 1,000 for 28×28 greyscale images,
@@ -21,6 +22,11 @@ public struct MLPRecipe: Equatable, Sendable {
   public var augmentation: ImageAugmentation?
   /// Samples per step.
   public var batchSize: Int = 128
+  /// The hidden activation.
+  public var activation: ActivationKind = .relu
+  /// The training options the recipe starts from (Sprig's defaults, or
+  /// ``TrainingOptions/setPaper``).
+  public var baseTraining = TrainingOptions()
 
   /// The recipe for images of `shape` (from `dataset`, when known: digits
   /// and clothes of the same shape differ in what augmentation suits them).
@@ -50,21 +56,33 @@ public struct MLPRecipe: Equatable, Sendable {
     }
   }
 
+  /// The SET paper's settings (Mocanu et al. 2018) on the same architecture:
+  /// SReLU, dropout 0.3, ``TrainingOptions/setPaper``, batch 128, and the
+  /// reference augmentation for colour images only, as the paper used it on
+  /// CIFAR-10 alone.
+  public static func setPaper(for shape: ImageShape, dataset: DatasetName? = nil) -> MLPRecipe {
+    var recipe = MLPRecipe(for: shape, dataset: dataset)
+    (recipe.activation, recipe.dropout, recipe.batchSize) = (.srelu, 0.3, 128)
+    recipe.baseTraining = .setPaper
+    if shape.channels != 3 { recipe.augmentation = nil }
+    return recipe
+  }
+
   /// The MLP of this recipe for `shape` inputs and `classes` outputs:
   /// sparse at ε (``MLPConfiguration``'s rule for which layers stay dense),
   /// or all dense.
   public func configuration(shape: ImageShape, classes: Int, sparse: Bool = true) -> MLPConfiguration {
     var config = MLPConfiguration(
-      inputSize: shape.featureCount, hiddenSizes: hiddenSizes, outputSize: classes, epsilon: sparse ? epsilon : nil,
-      dropout: dropout)
+      inputSize: shape.featureCount, hiddenSizes: hiddenSizes, outputSize: classes, activation: activation,
+      epsilon: sparse ? epsilon : nil, dropout: dropout)
     config.imageShape = shape
     return config
   }
 
-  /// Sprig's default training options with this recipe's augmentation
+  /// The recipe's training options with its augmentation and batch size
   /// (for a dense MLP, no evolution).
   public func training(sparse: Bool = true) -> TrainingOptions {
-    var options = TrainingOptions()
+    var options = baseTraining
     options.augmentation = augmentation
     options.batchSize = batchSize
     if !sparse { options.zeta = 0 }

@@ -80,6 +80,23 @@ final class MLPRecipeTests: XCTestCase {
     XCTAssertEqual(recipe.augmentation, ImageAugmentation(maxShift: 2, horizontalFlip: false))
   }
 
+  func testThePapersSettingsAugmentOnlyColourImagesWithSReLUAndDropout() {
+    let digits = MLPRecipe.setPaper(for: ImageShape(height: 28, width: 28), dataset: .mnist)
+    XCTAssertNil(digits.training().augmentation)
+    XCTAssertEqual(digits.training(), {
+      var o = TrainingOptions.setPaper
+      o.batchSize = 128
+      return o
+    }())
+    let config = digits.configuration(shape: ImageShape(height: 28, width: 28), classes: 10)
+    XCTAssertEqual(config.activation, .srelu)
+    XCTAssertEqual(config.dropout, 0.3)
+    let photos = MLPRecipe.setPaper(for: ImageShape(height: 32, width: 32, channels: 3), dataset: .cifar10)
+    XCTAssertEqual(photos.training().augmentation, ImageAugmentation(maxShift: 3, horizontalFlip: true))
+    XCTAssertEqual(photos.training().batchSize, 128)
+    XCTAssertEqual(photos.hiddenSizes, [4000, 1000, 4000])
+  }
+
   func testPlainFeaturesAreNotAugmented() {
     XCTAssertNil(MLPRecipe(for: ImageShape(height: 1, width: 20)).augmentation)
   }
