@@ -27,6 +27,17 @@ typedef float v8f __attribute__((vector_size(32), aligned(4)));
 typedef float v16f __attribute__((vector_size(64), aligned(4)));
 
 typedef float v4f __attribute__((vector_size(16), aligned(4)));
+// Words of two bfloat16 values, for bf16_body.h.
+typedef uint32_t v16u __attribute__((vector_size(64), aligned(2)));
+typedef uint32_t v8u __attribute__((vector_size(32), aligned(2)));
+
+// A bfloat16 value widened to the float whose upper half it is.
+static inline float bf16_widen(uint16_t v) {
+  const uint32_t u = (uint32_t)v << 16;
+  float f;
+  memcpy(&f, &u, sizeof f);
+  return f;
+}
 
 // What a weight-gradient kernel adds its dot product g to at entry k (see
 // sprig_gradient_store): 0, or SGD's decayed velocity and weight decay, so
@@ -114,6 +125,7 @@ static inline __attribute__((always_inline)) void finish_row(const sprig_epilogu
 
 #if defined(__x86_64__) && defined(__clang__)
 #define SPRIG_HAVE_X86 1
+#include <immintrin.h>
 
 #pragma clang attribute push(__attribute__((target("avx512f,avx512vl,avx2,fma"))), apply_to = function)
 #define splat8 splat8_avx512
@@ -142,6 +154,8 @@ static inline v4f hsum4_16(v16f a, v16f b, v16f c, v16f d) {
 #define splatw splat16
 #define hsum4w hsum4_16
 #define SPRIG_SUFFIX avx512
+#define vecu v16u
+#define SPRIG_DPBF16 0
 #define SPRIG_SLICED_SDDMM 1
 // Eight 512-bit accumulators per row already hide the multiply-add latency
 // the quads were made for (Zen 3's AVX2): on Zen 4 the one-at-a-time tile
@@ -152,22 +166,37 @@ static inline v4f hsum4_16(v16f a, v16f b, v16f c, v16f d) {
 #define SPRIG_TILE 128
 #include "kernel_body.h"
 #include "narrow_body.h"
+#include "bf16_body.h"
 #undef SPRIG_SUFFIX
+#undef SPRIG_DPBF16
 #undef SPRIG_QUADS
 #undef SPRIG_SLICED_SDDMM
 #undef SPRIG_TILE
 #undef SPRIG_BTILE
-#undef vecw
-#undef SPRIG_W
-#undef loadw
-#undef storew
-#undef splatw
-#undef hsum4w
 #undef splat8
 #undef load8
 #undef store8
 #undef hsum8
 #undef hsum4_8
+#pragma clang attribute pop
+
+// The bf16 kernels again with AVX-512 BF16's dot products (Zen 4, Cooper
+// Lake, Sapphire Rapids), over the AVX-512 helpers above.
+#pragma clang attribute push(__attribute__((target("avx512f,avx512vl,avx512bw,avx512bf16,avx2,fma"))), apply_to = function)
+#define SPRIG_SUFFIX avx512bf16
+#define SPRIG_DPBF16 1
+#define SPRIG_TILE 128
+#include "bf16_body.h"
+#undef SPRIG_SUFFIX
+#undef SPRIG_DPBF16
+#undef SPRIG_TILE
+#undef vecw
+#undef vecu
+#undef SPRIG_W
+#undef loadw
+#undef storew
+#undef splatw
+#undef hsum4w
 #pragma clang attribute pop
 
 #pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
@@ -184,12 +213,17 @@ SPRIG_HELPERS
 #define splatw splat8
 #define hsum4w hsum4_8
 #define SPRIG_SUFFIX avx2
+#define vecu v8u
+#define SPRIG_DPBF16 0
 #define SPRIG_SLICED_SDDMM 1
 #define SPRIG_QUADS 1
 #define SPRIG_BTILE 64
 #define SPRIG_TILE 64
 #include "kernel_body.h"
 #include "narrow_body.h"
+#include "bf16_body.h"
+#undef vecu
+#undef SPRIG_DPBF16
 #undef SPRIG_SUFFIX
 #undef SPRIG_QUADS
 #undef SPRIG_SLICED_SDDMM
@@ -217,11 +251,16 @@ SPRIG_HELPERS
 #define splatw splat8
 #define hsum4w hsum4_8
 #define SPRIG_SUFFIX generic
+#define vecu v8u
+#define SPRIG_DPBF16 0
 #define SPRIG_QUADS 1
 #define SPRIG_BTILE 32
 #define SPRIG_TILE 32
 #include "kernel_body.h"
 #include "narrow_body.h"
+#include "bf16_body.h"
+#undef vecu
+#undef SPRIG_DPBF16
 #undef SPRIG_SUFFIX
 #undef SPRIG_QUADS
 #undef SPRIG_SLICED_SDDMM
@@ -334,4 +373,76 @@ float sprig_stream_sum(const float *x, int64_t n) {
   }
 #endif
   return stream_sum_generic(x, n);
+}
+
+// Whether this CPU has AVX-512 BF16's dot products (-1 until first asked),
+// and whether the kernels may use them (tests and benchmarks turn them off
+// to run the widening AVX-512 variant).
+static int bf16_dot = -1;
+static int bf16_dot_allowed = 1;
+
+int sprig_kernels_bf16_dot(void) {
+#ifdef SPRIG_HAVE_X86
+  if (bf16_dot < 0) {
+    __builtin_cpu_init();
+    bf16_dot = __builtin_cpu_supports("avx512bf16") ? 1 : 0;
+  }
+  return bf16_dot && bf16_dot_allowed && sprig_kernels_active_isa() == SPRIG_ISA_AVX512;
+#else
+  return 0;
+#endif
+}
+
+int sprig_kernels_allow_bf16_dot(int allow) {
+  bf16_dot_allowed = allow ? 1 : 0;
+  return sprig_kernels_bf16_dot();
+}
+
+// The bf16 kernels' dispatch: the AVX-512 variant with vdpbf16ps where the
+// CPU has it.
+#ifdef SPRIG_HAVE_X86
+#define SPRIG_DISPATCH_BF16(fn, ...)                                           \
+  switch (sprig_kernels_active_isa()) {                                        \
+  case SPRIG_ISA_AVX512:                                                       \
+    if (sprig_kernels_bf16_dot()) fn##_avx512bf16(__VA_ARGS__);                \
+    else fn##_avx512(__VA_ARGS__);                                             \
+    return;                                                                    \
+  case SPRIG_ISA_AVX2: fn##_avx2(__VA_ARGS__); return;                         \
+  default: fn##_generic(__VA_ARGS__); return;                                  \
+  }
+#else
+#define SPRIG_DISPATCH_BF16(fn, ...) fn##_generic(__VA_ARGS__)
+#endif
+
+void sprig_spmm_bf16_rows(const int32_t *row_ptr, const int32_t *col_idx, const int32_t *value_index,
+                          const float *values, const float *bias, const uint16_t *x, int64_t ldx, float *y,
+                          int64_t ldy, int64_t batch, int64_t row_begin, int64_t row_end,
+                          const sprig_epilogue *epilogue, const sprig_column_block *block) {
+  SPRIG_DISPATCH_BF16(spmm_bf16_rows, row_ptr, col_idx, value_index, values, bias, x, ldx, y, ldy, batch,
+                      row_begin, row_end, epilogue, block);
+}
+
+void sprig_sddmm_bf16_rows(const int32_t *row_ptr, const int32_t *col_idx, const uint16_t *dy, int64_t lddy,
+                           const uint16_t *x, int64_t ldx, float *gradient, const sprig_gradient_store *store,
+                           int64_t batch, int64_t row_begin, int64_t row_end, const sprig_column_block *block) {
+  SPRIG_DISPATCH_BF16(sddmm_bf16_rows, row_ptr, col_idx, dy, lddy, x, ldx, gradient, store, batch, row_begin,
+                      row_end, block);
+}
+
+// Round to nearest even, as vcvtneps2bf16 does for normal numbers; NaN
+// stays a (quiet) NaN, where the rounding add would carry a NaN with only
+// low mantissa bits into infinity. Written once, in portable C that clang
+// vectorizes, so every variant gives the same bits (the instruction treats
+// subnormal inputs as zero; this keeps them).
+void sprig_bf16_round(const float *x, uint16_t *y, int64_t n) {
+  for (int64_t i = 0; i < n; i++) {
+    uint32_t u;
+    memcpy(&u, x + i, sizeof u);
+    const uint32_t rounded = (u + 0x7FFFu + ((u >> 16) & 1u)) >> 16;
+    y[i] = (uint16_t)((u & 0x7FFFFFFFu) > 0x7F800000u ? (u >> 16) | 0x0040u : rounded);
+  }
+}
+
+void sprig_bf16_widen(const uint16_t *x, float *y, int64_t n) {
+  for (int64_t i = 0; i < n; i++) y[i] = bf16_widen(x[i]);
 }

@@ -132,6 +132,30 @@ public enum SparseKernels {
     precondition(bias == nil || bias!.count == pattern.rows)
     let batch = x.columns
     y.reshape(rows: pattern.rows, columns: batch)
+    x.elements.withUnsafeBufferPointer { px in
+      y.elements.withUnsafeMutableBufferPointer { py in
+        let (xB, yB) = (px.baseAddress, py.baseAddress)
+        forEachRowBlock(pattern, values: values, valuePositions: valuePositions, bias: bias, epilogue: epilogue, batch: batch) {
+          rp, ci, vp, v, b, e, range, block in
+          sprig_spmm_rows(
+            rp, ci, vp, v, b, xB, Int64(batch), yB, Int64(batch), Int64(batch),
+            Int64(range.lowerBound), Int64(range.upperBound), e, block)
+        }
+      }
+    }
+  }
+
+  /// The pointers of a forward (or backward) SpMM's weights, bias and
+  /// epilogue, for `kernel` on each row chunk and column block.
+  static func forEachRowBlock(
+    _ pattern: SparsityPattern, values: [Float], valuePositions: [Int32]?, bias: [Float]?, epilogue: sprig_epilogue,
+    batch: Int,
+    _ kernel: (
+      _ rowPointers: UnsafePointer<Int32>?, _ columnIndices: UnsafePointer<Int32>?, _ valuePositions: UnsafePointer<Int32>?,
+      _ values: UnsafePointer<Float>?, _ bias: UnsafePointer<Float>?, _ epilogue: UnsafePointer<sprig_epilogue>,
+      Range<Int>, UnsafePointer<sprig_column_block>?
+    ) -> Void
+  ) {
     let minRows = minimumRows(nonzeros: pattern.nonzeroCount, rows: pattern.rows, batch: batch)
     withUnsafePointer(to: epilogue) { e in
       withOptionalBuffer(valuePositions) { vp in
@@ -139,18 +163,10 @@ public enum SparseKernels {
           pattern.rowPointers.withUnsafeBufferPointer { rp in
             pattern.columnIndices.withUnsafeBufferPointer { ci in
               values.withUnsafeBufferPointer { v in
-                x.elements.withUnsafeBufferPointer { px in
-                  y.elements.withUnsafeMutableBufferPointer { py in
-                    let (rpB, ciB, vB, xB, yB) = (rp.baseAddress, ci.baseAddress, v.baseAddress, px.baseAddress, py.baseAddress)
-                    ColumnBlocking.forEachBlock(
-                      of: pattern, batch: batch, minimumRows: minRows, kernel: valuePositions == nil ? .forward : .backward
-                    ) { range, block in
-                      sprig_spmm_rows(
-                        rpB, ciB, vp, vB, b, xB, Int64(batch), yB, Int64(batch), Int64(batch),
-                        Int64(range.lowerBound), Int64(range.upperBound), e, block)
-                    }
-                  }
-                }
+                let (rpB, ciB, vB) = (rp.baseAddress, ci.baseAddress, v.baseAddress)
+                ColumnBlocking.forEachBlock(
+                  of: pattern, batch: batch, minimumRows: minRows, kernel: valuePositions == nil ? .forward : .backward
+                ) { range, block in kernel(rpB, ciB, vp, vB, b, e, range, block) }
               }
             }
           }
@@ -198,21 +214,35 @@ public enum SparseKernels {
       "SDDMM: shapes \(dY.rows)×\(dY.columns), \(x.rows)×\(x.columns) against a \(pattern.rows)×\(pattern.columns) pattern")
     precondition(gradient.count == pattern.nonzeroCount)
     let batch = x.columns
+    dY.elements.withUnsafeBufferPointer { pd in
+      x.elements.withUnsafeBufferPointer { px in
+        let (dB, xB) = (pd.baseAddress, px.baseAddress)
+        forEachRowBlock(pattern, gradient: &gradient, store: store, batch: batch) { rp, ci, g, st, range, block in
+          sprig_sddmm_rows(
+            rp, ci, dB, Int64(batch), xB, Int64(batch), g, st, Int64(batch),
+            Int64(range.lowerBound), Int64(range.upperBound), block)
+        }
+      }
+    }
+  }
+
+  /// The pointers of an SDDMM's pattern, gradient and store, for `kernel`
+  /// on each row chunk and column block.
+  static func forEachRowBlock(
+    _ pattern: SparsityPattern, gradient: inout [Float], store: GradientStore, batch: Int,
+    _ kernel: (
+      _ rowPointers: UnsafePointer<Int32>?, _ columnIndices: UnsafePointer<Int32>?, _ gradient: UnsafeMutablePointer<Float>?,
+      _ store: UnsafePointer<sprig_gradient_store>, Range<Int>, UnsafePointer<sprig_column_block>?
+    ) -> Void
+  ) {
     let minRows = minimumRows(nonzeros: pattern.nonzeroCount, rows: pattern.rows, batch: batch)
     withStore(store) { st in
       pattern.rowPointers.withUnsafeBufferPointer { rp in
         pattern.columnIndices.withUnsafeBufferPointer { ci in
-          dY.elements.withUnsafeBufferPointer { pd in
-            x.elements.withUnsafeBufferPointer { px in
-              gradient.withUnsafeMutableBufferPointer { pg in
-                let (rpB, ciB, dB, xB, gB) = (rp.baseAddress, ci.baseAddress, pd.baseAddress, px.baseAddress, pg.baseAddress)
-                ColumnBlocking.forEachBlock(of: pattern, batch: batch, minimumRows: minRows, kernel: .sampledProduct) {
-                  range, block in
-                  sprig_sddmm_rows(
-                    rpB, ciB, dB, Int64(batch), xB, Int64(batch), gB, st, Int64(batch),
-                    Int64(range.lowerBound), Int64(range.upperBound), block)
-                }
-              }
+          gradient.withUnsafeMutableBufferPointer { pg in
+            let (rpB, ciB, gB) = (rp.baseAddress, ci.baseAddress, pg.baseAddress)
+            ColumnBlocking.forEachBlock(of: pattern, batch: batch, minimumRows: minRows, kernel: .sampledProduct) {
+              range, block in kernel(rpB, ciB, gB, st, range, block)
             }
           }
         }

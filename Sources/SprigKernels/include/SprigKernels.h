@@ -142,6 +142,36 @@ void sprig_backward_rows(const int32_t *row_ptr, const int32_t *col_idx,
                          float *dx, int64_t lddx, float *gradient, const sprig_gradient_store *store,
                          int64_t batch, int64_t row_begin, int64_t row_end);
 
+/// MARK: bfloat16 activations
+///
+/// The same kernels over activations and gradients stored as bfloat16 (a
+/// float's upper 16 bits), accumulating in FP32 with FP32 weights: half the
+/// bytes gathered per connection. With AVX-512 the dot products of the
+/// SDDMM run on vdpbf16ps where the CPU has AVX-512 BF16 (which treats
+/// subnormal inputs as zero); elsewhere the values are widened to FP32.
+
+/// Whether the bf16 kernels use AVX-512 BF16's dot products now.
+int sprig_kernels_bf16_dot(void);
+/// Allows or forbids those dot products (where the CPU has them); returns
+/// sprig_kernels_bf16_dot() after the change.
+int sprig_kernels_allow_bf16_dot(int allow);
+
+/// sprig_spmm_rows with X in bfloat16 (Y, bias, weights FP32).
+void sprig_spmm_bf16_rows(const int32_t *row_ptr, const int32_t *col_idx, const int32_t *value_index,
+                          const float *values, const float *bias, const uint16_t *x, int64_t ldx, float *y,
+                          int64_t ldy, int64_t batch, int64_t row_begin, int64_t row_end,
+                          const sprig_epilogue *epilogue, const sprig_column_block *block);
+
+/// sprig_sddmm_rows with dY and X in bfloat16.
+void sprig_sddmm_bf16_rows(const int32_t *row_ptr, const int32_t *col_idx, const uint16_t *dy, int64_t lddy,
+                           const uint16_t *x, int64_t ldx, float *gradient, const sprig_gradient_store *store,
+                           int64_t batch, int64_t row_begin, int64_t row_end, const sprig_column_block *block);
+
+/// y[i] = x[i] rounded to bfloat16 (to nearest, ties to even; NaN stays NaN).
+void sprig_bf16_round(const float *x, uint16_t *y, int64_t n);
+/// y[i] = the float of bfloat16 x[i] (exact).
+void sprig_bf16_widen(const uint16_t *x, float *y, int64_t n);
+
 /// A task of a parallel loop: `index` in [0, count).
 typedef void (*sprig_task_fn)(void *context, int64_t index);
 

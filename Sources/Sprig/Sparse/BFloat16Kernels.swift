@@ -1,0 +1,63 @@
+// BFloat16Kernels: the forward SpMM and the SDDMM over bfloat16
+// activations, split into row chunks like their FP32 forms.
+import SprigKernels
+
+extension SparseKernels {
+  /// Whether the bfloat16 kernels use AVX-512 BF16's dot products
+  /// (vdpbf16ps). Setting it to `false` runs them with widening FMAs
+  /// instead (for tests and benchmarks); `true` takes effect only where the
+  /// CPU has the instructions and ``instructionSet`` is AVX-512.
+  public static var usesBFloat16DotProducts: Bool {
+    get { sprig_kernels_bf16_dot() != 0 }
+    set { _ = sprig_kernels_allow_bf16_dot(newValue ? 1 : 0) }
+  }
+
+  /// `Y = W·X + bias` with `X` in bfloat16: as
+  /// ``multiply(_:values:valuePositions:bias:_:into:rectified:)``, reading
+  /// half the bytes per connection, accumulating in FP32.
+  public static func multiply(
+    _ pattern: SparsityPattern, values: [Float], valuePositions: [Int32]? = nil, bias: [Float]? = nil,
+    _ x: BFloat16Matrix, into y: Matrix, rectified: Bool = false
+  ) {
+    precondition(x.rows == pattern.columns, "SpMM: input has \(x.rows) features, pattern has \(pattern.columns) columns")
+    precondition(bias == nil || bias!.count == pattern.rows)
+    var epilogue = sprig_epilogue()
+    epilogue.rectify = rectified ? 1 : 0
+    let batch = x.columns
+    y.reshape(rows: pattern.rows, columns: batch)
+    x.bits.withUnsafeBufferPointer { px in
+      y.elements.withUnsafeMutableBufferPointer { py in
+        let (xB, yB) = (px.baseAddress, py.baseAddress)
+        forEachRowBlock(pattern, values: values, valuePositions: valuePositions, bias: bias, epilogue: epilogue, batch: batch) {
+          rp, ci, vp, v, b, e, range, block in
+          sprig_spmm_bf16_rows(
+            rp, ci, vp, v, b, xB, Int64(batch), yB, Int64(batch), Int64(batch),
+            Int64(range.lowerBound), Int64(range.upperBound), e, block)
+        }
+      }
+    }
+  }
+
+  /// `gradient[k] = Σ_b dY[i, b] · X[j, b]` for each stored entry `k = (i, j)`
+  /// with `dY` and `X` in bfloat16: as ``sampledProduct(_:_:_:into:store:)``,
+  /// products and sums in FP32.
+  public static func sampledProduct(
+    _ pattern: SparsityPattern, _ dY: BFloat16Matrix, _ x: BFloat16Matrix, into gradient: inout [Float],
+    store: GradientStore = .gradient
+  ) {
+    precondition(dY.rows == pattern.rows && x.rows == pattern.columns && dY.columns == x.columns,
+      "SDDMM: shapes \(dY.rows)×\(dY.columns), \(x.rows)×\(x.columns) against a \(pattern.rows)×\(pattern.columns) pattern")
+    precondition(gradient.count == pattern.nonzeroCount)
+    let batch = x.columns
+    dY.bits.withUnsafeBufferPointer { pd in
+      x.bits.withUnsafeBufferPointer { px in
+        let (dB, xB) = (pd.baseAddress, px.baseAddress)
+        forEachRowBlock(pattern, gradient: &gradient, store: store, batch: batch) { rp, ci, g, st, range, block in
+          sprig_sddmm_bf16_rows(
+            rp, ci, dB, Int64(batch), xB, Int64(batch), g, st, Int64(batch),
+            Int64(range.lowerBound), Int64(range.upperBound), block)
+        }
+      }
+    }
+  }
+}
