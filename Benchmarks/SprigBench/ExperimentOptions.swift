@@ -15,6 +15,8 @@ struct ExperimentOptions: ParsableArguments {
   @Option(help: "Experiment: when layers take the one-pass backward (default automatic).")
   var fusedBackward: SparseKernels.FusedBackwardPolicy?
   @Flag(help: "Experiment: do not advise large buffers onto 2 MB pages.") var noHugePages = false
+  @Flag(help: "Experiment: the bf16 kernels widen to FP32 instead of using AVX-512 BF16's vdpbf16ps.")
+  var noBf16DotProducts = false
   @Option(help: "Experiment: connections ahead whose rows the kernels prefetch (default 4).") var prefetchDistance: Int?
   @Option(help: "Experiment: the SDDMM's register-held slices of dY, 0|1 (default 1).") var sddmmSlices: Int?
   @Option(help: "Experiment: the forward's four-connection sums, 0|1 (default: on for AVX2 and portable, off for AVX-512).")
@@ -36,6 +38,7 @@ struct ExperimentOptions: ParsableArguments {
     if let blockMb { ColumnBlocking.blockBytes = blockMb << 20 }
     if let fusedBackward { SparseKernels.fusedBackward = fusedBackward }
     if noHugePages { HugePages.enabled = false }
+    if noBf16DotProducts { SparseKernels.usesBFloat16DotProducts = false }
     SparseKernels.tuning = SparseKernels.Tuning(
       prefetchDistance: prefetchDistance, sddmmSlices: sddmmSlices.map { $0 != 0 }, spmmQuads: spmmQuads.map { $0 != 0 })
     if let spinMicroseconds { Parallel.spinMicroseconds = spinMicroseconds }
@@ -47,6 +50,7 @@ struct ExperimentOptions: ParsableArguments {
     let given: [(String, String?)] = [
       ("--column-blocking", columnBlocking?.rawValue), ("--block-mb", blockMb.map(String.init)),
       ("--fused-backward", fusedBackward?.rawValue), ("--no-huge-pages", noHugePages ? "" : nil),
+      ("--no-bf16-dot-products", noBf16DotProducts ? "" : nil),
       ("--prefetch-distance", prefetchDistance.map(String.init)), ("--sddmm-slices", sddmmSlices.map(String.init)),
       ("--spmm-quads", spmmQuads.map(String.init)), ("--spin-microseconds", spinMicroseconds.map(String.init)),
     ]

@@ -1,6 +1,8 @@
 // `sprig-bench kernels`: forward, backward and SDDMM of a sparse layer against
 // dense sgemm on the same shape and against the GraphBLAS backend, plus the
-// SET rewire step — every kernel validated against a dense reference first.
+// SET rewire step — every kernel validated against a dense reference first;
+// the forward, backward and SDDMM also with bfloat16 activations, each
+// timed in turn with its FP32 form.
 import ArgumentParser
 import Foundation
 import Sprig
@@ -18,6 +20,12 @@ struct KernelRecord: Codable {
   var speedup_vs_dense: Double?
   var bytes_per_connection: Double?
   var ns_per_connection: Double?
+  /// The activations' and gradients' storage: "fp32", or "bf16" for the
+  /// bfloat16 kernels (FP32 weights and sums).
+  var precision = "fp32"
+  /// For a bf16 record, the FP32 kernel's time over this one, the two
+  /// timed in turn in the same run.
+  var speedup_vs_fp32: Double?
 }
 
 struct KernelBenchmark: ParsableCommand {
@@ -47,7 +55,9 @@ struct KernelBenchmark: ParsableCommand {
     let densityList: [Double] = try parse(densities) { Double($0).map { $0 / 100 } }
     let threadList: [Int] = try parse(threads) { Int($0) }
     experiment.apply()
-    print("sprig-bench kernels — \(Machine.header), batch \(batch)\(experiment.summary)")
+    print(
+      "sprig-bench kernels — \(Machine.header), batch \(batch), bf16 "
+        + "\(SparseKernels.usesBFloat16DotProducts ? "on vdpbf16ps" : "widened to FP32")\(experiment.summary)")
     Machine.warnAboutSetup()
     print("op             engine     shape          density thr   ms/op   GFLOP/s  vs dense  bytes/conn")
     var records: [KernelRecord] = []
@@ -63,6 +73,8 @@ struct KernelBenchmark: ParsableCommand {
         let y = Matrix(rows: 0, columns: 0), dX = Matrix(rows: 0, columns: 0)
         var gradient = [Float](repeating: 0, count: pattern.nonzeroCount)
         try Self.validate(w: w, dense: dense, x: x, dY: dY, tPattern: tPattern, tSource: tSource)
+        let xBF16 = BFloat16Matrix(rounding: x), dYBF16 = BFloat16Matrix(rounding: dY)
+        try Self.validateBFloat16(w: w, x: xBF16, dY: dYBF16, tPattern: tPattern, tSource: tSource)
         let flops = 2 * Double(pattern.nonzeroCount) * Double(batch)
         let denseFlops = 2 * Double(nIn) * Double(nOut) * Double(batch)
         // What a layer under SGD with momentum holds while training (the
@@ -91,17 +103,26 @@ struct KernelBenchmark: ParsableCommand {
                 weightGradient: &gradient)
             }),
           ]
-          func add(_ op: String, _ engine: String, _ seconds: Double, _ work: Double, bytes: Double? = nil) {
-            let r = KernelRecord(
+          func add(
+            _ op: String, _ engine: String, _ seconds: Double, _ work: Double, bytes: Double? = nil,
+            bf16SpeedupOver fp32Seconds: Double? = nil
+          ) {
+            var r = KernelRecord(
               op: op, engine: engine, n_in: nIn, n_out: nOut, density: density, batch: batch, threads: t,
               seconds: seconds, gflops: work / seconds / 1e9, speedup_vs_dense: denseForward / seconds,
               bytes_per_connection: bytes)
+            if let fp32Seconds {
+              r.precision = "bf16"
+              r.speedup_vs_fp32 = fp32Seconds / seconds
+            }
             records.append(r)
             print(
-              "\(op.padding(toLength: 14, withPad: " ", startingAt: 0)) \(engine.padding(toLength: 10, withPad: " ", startingAt: 0)) "
+              "\((r.precision == "bf16" ? op + " bf16" : op).padding(toLength: 14, withPad: " ", startingAt: 0)) "
+                + "\(engine.padding(toLength: 10, withPad: " ", startingAt: 0)) "
                 + "\("\(nIn)→\(nOut)".padding(toLength: 14, withPad: " ", startingAt: 0))"
                 + String(format: " %6.1f%% %3d %8.3f %8.1f %8.2fx", density * 100, t, seconds * 1e3, r.gflops, r.speedup_vs_dense!)
-                + (bytes.map { String(format: " %9.1f", $0) } ?? ""))
+                + (bytes.map { String(format: " %9.1f", $0) } ?? "")
+                + (r.speedup_vs_fp32.map { String(format: "  %.2fx fp32", $0) } ?? ""))
           }
           add("forward", "dense", denseForward, denseFlops)
           // The whole input streamed in order by every thread, as each
@@ -121,7 +142,25 @@ struct KernelBenchmark: ParsableCommand {
             "read-ceiling   memory     \("\(nIn)→\(nOut)".padding(toLength: 14, withPad: " ", startingAt: 0))"
               + String(format: " %6.1f%% %3d %8.3f %8.1f  (%.0f GB/s from %.0f KB)", density * 100, t, stream * 1e3,
                        records.last!.gflops, streamed / stream / 1e9, inputBytes / 1024))
-          for (op, work, body) in ops { add(op, "sprig", Timing.median(body), work, bytes: bytes) }
+          // The bf16 kernels read X and dY rounded once (as a layer keeps its
+          // input), into the same outputs.
+          let bf16Ops: [String: () -> Void] = [
+            "forward": { SparseKernels.multiply(pattern, values: w.values, xBF16, into: y) },
+            "backward": {
+              SparseKernels.multiply(tPattern, values: w.values, valuePositions: tSource, dYBF16, into: dX)
+            },
+            "sddmm": { SparseKernels.sampledProduct(pattern, dYBF16, xBF16, into: &gradient) },
+            "sddmm+sgd": { SparseKernels.sampledProduct(pattern, dYBF16, xBF16, into: &velocity, store: fold) },
+          ]
+          for (op, work, body) in ops {
+            if let bf16 = bf16Ops[op] {
+              let (fp32Seconds, bf16Seconds) = Timing.interleavedMedians(body, bf16)
+              add(op, "sprig", fp32Seconds, work, bytes: bytes)
+              add(op, "sprig", bf16Seconds, work, bytes: bytes, bf16SpeedupOver: fp32Seconds)
+            } else {
+              add(op, "sprig", Timing.median(body), work, bytes: bytes)
+            }
+          }
           // The backward through a ReLU before the layer, with the bias sums
           // of the layer before it: in the SpMM's rows (as Sequential runs a
           // sparse-ReLU-sparse stack) against the three passes it replaces,
@@ -337,6 +376,24 @@ struct KernelBenchmark: ParsableCommand {
     try check("backward+srelu (dX)", dX.elements, sreluRef.elements)
     try check("backward+srelu (SReLU sums)", sreluSums, sreluSumsRef)
     try check("backward+srelu (row sums)", sums, rowSumsRef)
+  }
+
+  /// Checks the bf16 kernels against the FP32 ones on the same rounded values.
+  static func validateBFloat16(
+    w: CSRMatrix, x: BFloat16Matrix, dY: BFloat16Matrix, tPattern: SparsityPattern, tSource: [Int32]
+  ) throws {
+    let (xWide, dYWide) = (x.widened(), dY.widened())
+    let (y, ref) = (Matrix(rows: 0, columns: 0), Matrix(rows: 0, columns: 0))
+    SparseKernels.multiply(w.pattern, values: w.values, x, into: y)
+    SparseKernels.multiply(w.pattern, values: w.values, xWide, into: ref)
+    try check("forward bf16", y.elements, ref.elements)
+    SparseKernels.multiply(tPattern, values: w.values, valuePositions: tSource, dY, into: y)
+    SparseKernels.multiply(tPattern, values: w.values, valuePositions: tSource, dYWide, into: ref)
+    try check("backward bf16", y.elements, ref.elements)
+    var (g, gRef) = ([Float](repeating: .nan, count: w.nonzeroCount), [Float](repeating: .nan, count: w.nonzeroCount))
+    SparseKernels.sampledProduct(w.pattern, dY, x, into: &g)
+    SparseKernels.sampledProduct(w.pattern, dYWide, xWide, into: &gRef)
+    try check("sddmm bf16", g, gRef)
   }
 
   static func check(_ op: String, _ a: some Collection<Float>, _ b: some Collection<Float>) throws {

@@ -111,6 +111,47 @@ static void SPRIG_NAME(spmm_bf16_rows_)(const int32_t *row_ptr, const int32_t *c
   }
 }
 
+// One row of the SDDMM over a slice of 8W batch columns (128 with AVX-512):
+// the slice of dY stays in four registers of words, as the FP32 kernel's
+// sliced form keeps its eight, four connections at a time. `add` is 0 for
+// the first slice, which stores over the base, and 1 for later ones.
+static inline void SPRIG_NAME(sddmm_bf16_slice_)(const int32_t *col_idx, int32_t k, int32_t k1, const uint16_t *dyr,
+                                                 const uint16_t *x, int64_t ldx, float *gradient,
+                                                 const sprig_gradient_store *store, int add) {
+  vecu d[4];
+  for (int t = 0; t < 4; t++) d[t] = SPRIG_NAME(bf16_load_)(dyr + 2 * SPRIG_W * t);
+  const vecw z = splatw(0);
+  for (; k + 4 <= k1; k += 4) {
+    if (prefetch_distance > 0) {
+      for (int j = 0; j < 4 && k + prefetch_distance + j < k1; j++) {
+        const char *next = (const char *)(x + (int64_t)col_idx[k + prefetch_distance + j] * ldx);
+        for (int line = 0; line < 16 * SPRIG_W; line += 64) __builtin_prefetch(next + line);
+      }
+    }
+    const uint16_t *xs[4];
+    for (int j = 0; j < 4; j++) xs[j] = x + (int64_t)col_idx[k + j] * ldx;
+    vecw a[4], c[4];
+    for (int j = 0; j < 4; j++) {
+      a[j] = SPRIG_NAME(bf16_dot_)(z, d[0], SPRIG_NAME(bf16_load_)(xs[j]));
+      c[j] = SPRIG_NAME(bf16_dot_)(z, d[1], SPRIG_NAME(bf16_load_)(xs[j] + 2 * SPRIG_W));
+    }
+    for (int j = 0; j < 4; j++) {
+      a[j] = SPRIG_NAME(bf16_dot_)(a[j], d[2], SPRIG_NAME(bf16_load_)(xs[j] + 4 * SPRIG_W));
+      c[j] = SPRIG_NAME(bf16_dot_)(c[j], d[3], SPRIG_NAME(bf16_load_)(xs[j] + 6 * SPRIG_W));
+    }
+    const v4f s = hsum4w(a[0] + c[0], a[1] + c[1], a[2] + c[2], a[3] + c[3]);
+    for (int j = 0; j < 4; j++) gradient[k + j] = (add ? gradient[k + j] : gradient_base(store, gradient, k + j)) + s[j];
+  }
+  for (; k < k1; k++) {
+    const uint16_t *xr = x + (int64_t)col_idx[k] * ldx;
+    vecw a = SPRIG_NAME(bf16_dot_)(z, d[0], SPRIG_NAME(bf16_load_)(xr));
+    vecw c = SPRIG_NAME(bf16_dot_)(z, d[1], SPRIG_NAME(bf16_load_)(xr + 2 * SPRIG_W));
+    a = SPRIG_NAME(bf16_dot_)(a, d[2], SPRIG_NAME(bf16_load_)(xr + 4 * SPRIG_W));
+    c = SPRIG_NAME(bf16_dot_)(c, d[3], SPRIG_NAME(bf16_load_)(xr + 6 * SPRIG_W));
+    gradient[k] = (add ? gradient[k] : gradient_base(store, gradient, k)) + hsum4w(a + c, z, z, z)[0];
+  }
+}
+
 // G[k] = dot(dY[r, :], X[col_idx[k], :]) with both in bf16, four
 // connections at a time (each dY word loaded once for four dot products;
 // two accumulators a connection hide the dot's latency).
@@ -124,6 +165,11 @@ static void SPRIG_NAME(sddmm_bf16_rows_)(const int32_t *row_ptr, const int32_t *
     const uint16_t *dyr = dy + r * lddy;
     int32_t k, k1;
     block_run(block, row_ptr, col_idx, r, &k, &k1);
+    if (sddmm_slices && batch % (8 * SPRIG_W) == 0) {
+      for (int64_t b = 0; b < batch; b += 8 * SPRIG_W)
+        SPRIG_NAME(sddmm_bf16_slice_)(col_idx, k, k1, dyr + b, x + b, ldx, gradient, store, b > 0);
+      continue;
+    }
     for (; k + 4 <= k1; k += 4) {
       if (prefetch_distance > 0) {
         for (int j = 0; j < 4 && k + prefetch_distance + j < k1; j++) {

@@ -25,7 +25,7 @@ extension SparseKernels {
     epilogue.rectify = rectified ? 1 : 0
     let batch = x.columns
     y.reshape(rows: pattern.rows, columns: batch)
-    x.bits.withUnsafeBufferPointer { px in
+    x.withUnsafeBits { px in
       y.elements.withUnsafeMutableBufferPointer { py in
         let (xB, yB) = (px.baseAddress, py.baseAddress)
         forEachRowBlock(pattern, values: values, valuePositions: valuePositions, bias: bias, epilogue: epilogue, batch: batch) {
@@ -49,8 +49,8 @@ extension SparseKernels {
       "SDDMM: shapes \(dY.rows)×\(dY.columns), \(x.rows)×\(x.columns) against a \(pattern.rows)×\(pattern.columns) pattern")
     precondition(gradient.count == pattern.nonzeroCount)
     let batch = x.columns
-    dY.bits.withUnsafeBufferPointer { pd in
-      x.bits.withUnsafeBufferPointer { px in
+    dY.withUnsafeBits { pd in
+      x.withUnsafeBits { px in
         let (dB, xB) = (pd.baseAddress, px.baseAddress)
         forEachRowBlock(pattern, gradient: &gradient, store: store, batch: batch) { rp, ci, g, st, range, block in
           sprig_sddmm_bf16_rows(

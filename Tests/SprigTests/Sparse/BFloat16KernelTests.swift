@@ -26,7 +26,7 @@ final class BFloat16KernelTests: XCTestCase {
       for (s, shape) in kernelTestShapes.enumerated() {
         let w = randomCSR(rows: shape.rows, columns: shape.columns, density: 0.3, seed: UInt64(s) + 40)
         let bias = (0..<shape.rows).map { Float($0 % 3) - 1 }
-        for batch in kernelTestBatches + [33, 257] {
+        for batch in kernelTestBatches + [33, 256, 257] {
           let x = BFloat16Matrix(rounding: randomMatrix(rows: shape.columns, columns: batch, seed: UInt64(batch) + 41))
           let y = Matrix(rows: 0, columns: 0), rectified = Matrix(rows: 0, columns: 0)
           SparseKernels.multiply(w.pattern, values: w.values, bias: bias, x, into: y)
@@ -60,7 +60,7 @@ final class BFloat16KernelTests: XCTestCase {
     forEachBFloat16CodePath { path in
       for (s, shape) in kernelTestShapes.enumerated() {
         let w = randomCSR(rows: shape.rows, columns: shape.columns, density: 0.4, seed: UInt64(s) + 44)
-        for batch in kernelTestBatches + [33, 257] {
+        for batch in kernelTestBatches + [33, 256, 257] {
           let dY = BFloat16Matrix(rounding: randomMatrix(rows: shape.rows, columns: batch, seed: UInt64(batch) + 45))
           let x = BFloat16Matrix(rounding: randomMatrix(rows: shape.columns, columns: batch, seed: UInt64(batch) + 46))
           var g = [Float](repeating: .nan, count: w.nonzeroCount)
