@@ -5,6 +5,7 @@
 import ArgumentParser
 import Foundation
 import Sprig
+import SprigCLI
 
 /// One finished run, as written to `<out>/runs/<dataset>-<model>-<settings>-seed<k>.json`.
 struct AccuracyRecord: Codable {
@@ -40,6 +41,8 @@ struct AccuracyRecord: Codable {
   /// command that trains the same network with the same settings and seed.
   var command: String?
   var sprig_train_command: String?
+  /// The sparse layers' activation precision ("fp32" when absent).
+  var activation_precision: String?
 }
 
 struct AccuracyBenchmark: ParsableCommand {
@@ -57,6 +60,8 @@ struct AccuracyBenchmark: ParsableCommand {
   @Option(help: "Use only the first N training samples.") var trainLimit: Int?
   @Option(help: "Use only the first N test samples.") var testLimit: Int?
   @Option(help: "Threads.") var threads: Int?
+  @Option(help: "Sparse layers' activations: fp32 or bf16 (runs are named …-seedK-bf16).")
+  var activationPrecision: ActivationPrecision = .fp32
   @Option(name: .customLong("out"), help: "Results folder (runs/*.json, table.md, report.html).") var output: String = "bench-results"
   @Flag(help: "Skip the throughput probe (every model of a dataset timed together after its runs).")
   var noProbe = false
@@ -97,7 +102,7 @@ struct AccuracyBenchmark: ParsableCommand {
       for seed in seedList {
         for model in models.split(separator: ",").map(String.init) {
           for setting in settingList where !(model == "mlp" && setting == "sprig" && settingList.count > 1) {
-            let file = runs.appendingPathComponent("\(datasetName)-\(model)-\(setting)-seed\(seed).json")
+            let file = runs.appendingPathComponent("\(runName(datasetName, model, setting, seed)).json")
             if FileManager.default.fileExists(atPath: file.path) {
               print("\(file.lastPathComponent): done before, skipped")
               continue
@@ -171,6 +176,7 @@ struct AccuracyBenchmark: ParsableCommand {
     if quick { (config.hiddenSizes, config.epsilon) = ([100, 100, 100], sparse ? 10 : nil) }
     options.epochs = quick ? 2 : epochs
     options.seed = seed
+    options.activationPrecision = activationPrecision
     switch model {
     case "mlp", "mlp-fixprob": options.zeta = 0
     case "set-mlp": break
@@ -184,7 +190,7 @@ struct AccuracyBenchmark: ParsableCommand {
     let (config, options) = try configuration(data: data, dataset: dataset, model: model, setting: setting, seed: seed)
     let augmented = options.augmentation != nil
     let network = try config.makeModel(seed: seed)
-    let runFolder = folder.appendingPathComponent("\(dataset)-\(model)-\(setting)-seed\(seed)")
+    let runFolder = folder.appendingPathComponent(runName(dataset, model, setting, seed))
     let resuming = FileManager.default.fileExists(atPath: runFolder.appendingPathComponent("resume.safetensors").path)
     let run = try RunDirectory(
       url: runFolder, scaling: nil, info: ["dataset": dataset, "model": model, "settings": setting], resuming: resuming)
@@ -213,7 +219,14 @@ struct AccuracyBenchmark: ParsableCommand {
       peak_rss_bytes: Machine.peakRSS, augmented: augmented, threads: Parallel.threadCount,
       machine: "\(Machine.cpuModel), \(Machine.cores) cores", git_commit: Machine.gitCommit,
       finished: Date().formatted(.iso8601), command: Machine.commandLine,
-      sprig_train_command: sprigTrainCommand(dataset: dataset, model: model, setting: setting, seed: seed))
+      sprig_train_command: sprigTrainCommand(dataset: dataset, model: model, setting: setting, seed: seed),
+      activation_precision: activationPrecision.rawValue)
+  }
+
+  /// A run's file and folder name: `<dataset>-<model>-<settings>-seed<k>`,
+  /// then `-bf16` for bf16 activations.
+  func runName(_ dataset: String, _ model: String, _ setting: String, _ seed: UInt64) -> String {
+    "\(dataset)-\(model)-\(setting)-seed\(seed)" + (activationPrecision == .fp32 ? "" : "-\(activationPrecision.rawValue)")
   }
 
   /// The `sprig train` command that trains `model` under `setting` as this run did.
@@ -227,6 +240,7 @@ struct AccuracyBenchmark: ParsableCommand {
     default: break
     }
     if let threads { words += ["--threads", "\(threads)"] }
+    if activationPrecision != .fp32 { words += ["--activation-precision", activationPrecision.rawValue] }
     if let trainLimit { words += ["--train-limit", "\(trainLimit)"] }
     if let testLimit { words += ["--test-limit", "\(testLimit)"] }
     return words.joined(separator: " ")

@@ -10,6 +10,7 @@ extension Normalization: ExpressibleByArgument {}
 extension LearningRateSchedule: ExpressibleByArgument {}
 extension EvolutionKind: ExpressibleByArgument {}
 extension EvolutionSchedule.Decay: ExpressibleByArgument {}
+extension ActivationPrecision: ExpressibleByArgument {}
 extension EvolutionSchedule.Unit: ExpressibleByArgument {}
 
 /// Options that choose the dataset.

@@ -68,6 +68,8 @@ struct Train: ParsableCommand {
   var evolutionEnd: Int?
   @Option(help: "Scale of regrown weights relative to the initialization (SET regrows small weights).")
   var regrowthScale: Float?
+  @Option(help: "Sparse layers' activations and gradients: fp32, or bf16 (half the bytes, FP32 weights and sums).")
+  var activationPrecision: ActivationPrecision?
 
   @Option(help: "Epochs (default 10).") var epochs: Int?
   @Option(help: "Mini-batch size (default 128).") var batchSize: Int?
@@ -221,6 +223,7 @@ struct Train: ParsableCommand {
     if let evolutionUnit { o.evolutionUnit = evolutionUnit }
     if let evolutionEnd { o.evolutionEnd = evolutionEnd }
     if let regrowthScale { o.regrowthScale = regrowthScale }
+    if let activationPrecision { o.activationPrecision = activationPrecision }
     if let recordDegrees { o.degreeRecordingPeriod = recordDegrees }
     o.seed = seed
     return o

@@ -30,6 +30,14 @@ public final class SparseLinear: Layer, CarriesGradientThroughActivation {
   private let output = Matrix(rows: 0, columns: 0)
   private let inputGradient = Matrix(rows: 0, columns: 0)
   private let noGradient = Matrix(rows: 0, columns: 0)
+  /// The input and output gradient rounded to bfloat16, with `bf16`
+  /// activations: the forward's rounding is what the backward's SDDMM reads.
+  private let roundedInput = BFloat16Matrix(), roundedOutputGradient = BFloat16Matrix()
+
+  /// How the kernels read activations and gradients (``ActivationPrecision``);
+  /// Sprig's backend only (GraphBLAS runs FP32). Set for every sparse layer
+  /// by ``Trainer`` from ``TrainingOptions/activationPrecision``.
+  public var activationPrecision: ActivationPrecision = .fp32
 
   public var name: String { "SparseLinear \(inputSize)→\(outputSize)" }
   public var parameters: [Parameter] { [weight, bias] }
@@ -90,7 +98,7 @@ public final class SparseLinear: Layer, CarriesGradientThroughActivation {
     precondition(x.rows == inputSize, "\(name): input has \(x.rows) features")
     switch backend {
     case .sprig:
-      SparseKernels.multiply(pattern, values: weight.value, bias: bias.value, x, into: output, rectified: rectified)
+      SparseKernels.multiply(pattern, values: weight.value, bias: bias.value, kernelInput(x), into: output, rectified: rectified)
     case .graphBLAS:
       try! GraphBLASKernels.multiply(pattern, values: weight.value, bias: bias.value, x, into: output)
       if rectified { ElementwiseKernels.reluInPlace(output) }
@@ -110,13 +118,43 @@ public final class SparseLinear: Layer, CarriesGradientThroughActivation {
     precondition(x.rows == inputSize, "\(name): input has \(x.rows) features")
     precondition(backend == .sprig, "\(name): the fused SReLU forward runs on Sprig's kernels")
     SparseKernels.multiply(
-      pattern, values: weight.value, bias: bias.value, x, into: output, activating: activated, srelu: srelu,
+      pattern, values: weight.value, bias: bias.value, kernelInput(x), into: output, activating: activated, srelu: srelu,
       dropout: dropout)
     input = training ? x : nil
     return output
   }
 
   public func backward(_ dY: Matrix) -> Matrix { backward(dY, biasGradientDone: false) }
+
+  /// `x` as the forward's kernels read it: itself, or rounded to bfloat16
+  /// (kept for the backward's SDDMM).
+  private func kernelInput(_ x: Matrix) -> any SparseKernelInput {
+    guard activationPrecision == .bf16 else { return x }
+    roundedInput.round(from: x)
+    return roundedInput
+  }
+
+  /// `dY` as the backward's kernels read it, and the input as the SDDMM
+  /// reads it (the forward's rounding, with bf16).
+  private func kernelOperands(_ dY: Matrix, input x: Matrix) -> (dY: any SparseKernelInput, x: any SparseKernelInput) {
+    guard activationPrecision == .bf16 else { return (dY, x) }
+    roundedOutputGradient.round(from: dY)
+    return (roundedOutputGradient, roundedInput)
+  }
+
+  /// `dW = (dY·Xᵀ) ∘ pattern` on the operands the precision says.
+  private func sampledProduct(_ dY: any SparseKernelInput, _ x: any SparseKernelInput) {
+    writeWeightGradient { out, store in
+      switch (dY, x) {
+      case let (dY as BFloat16Matrix, x as BFloat16Matrix):
+        SparseKernels.sampledProduct(pattern, dY, x, into: &out, store: store)
+      case let (dY as Matrix, x as Matrix):
+        SparseKernels.sampledProduct(pattern, dY, x, into: &out, store: store)
+      default:
+        preconditionFailure("\(name): the SDDMM's operands differ in precision")
+      }
+    }
+  }
 
   /// Whether this layer's backward runs the SpMM `dX = Wᵀ·dY` carrying the
   /// gradient on through the activation before the layer: not on the
@@ -154,11 +192,10 @@ public final class SparseLinear: Layer, CarriesGradientThroughActivation {
     guard let x = input else { preconditionFailure("\(name): backward without a training forward") }
     if !biasGradientDone { SparseKernels.rowSums(dY, into: &bias.gradient) }  // db = Σ_batch dY
     input = nil
-    writeWeightGradient { out, store in  // dW = (dY·Xᵀ) ∘ pattern
-      SparseKernels.sampledProduct(pattern, dY, x, into: &out, store: store)
-    }
+    let operands = kernelOperands(dY, input: x)
+    sampledProduct(operands.dY, operands.x)  // dW = (dY·Xᵀ) ∘ pattern
     SparseKernels.multiply(  // dX = Wᵀ·dY carried through the activation, and its row sums
-      transposedPattern, values: weight.value, valuePositions: transposedSource, dY, into: inputGradient,
+      transposedPattern, values: weight.value, valuePositions: transposedSource, operands.dY, into: inputGradient,
       carrying: activation, layerInput: x, sums: &sums, rowSums: &rowSums)
     return inputGradient
   }
@@ -173,7 +210,9 @@ public final class SparseLinear: Layer, CarriesGradientThroughActivation {
     case .sprig:
       // dX = Wᵀ·dY and dW = (dY·Xᵀ) ∘ pattern in one pass over Wᵀ where
       // that pays; otherwise apart, each split by its own rows.
-      if takesOnePassBackward(batch: dY.columns) {
+      // (The one-pass kernel has no bf16 form: its gathers are dY's rows,
+      // its scatters the gradient's, so bf16 would halve only one side.)
+      if activationPrecision == .fp32 && takesOnePassBackward(batch: dY.columns) {
         writeWeightGradient { out, store in
           SparseKernels.backward(
             transposed: transposedPattern, values: weight.value, valuePositions: transposedSource, dY, x,
@@ -181,12 +220,11 @@ public final class SparseLinear: Layer, CarriesGradientThroughActivation {
         }
         return inputGradient
       }
-      writeWeightGradient { out, store in  // dW = (dY·Xᵀ) ∘ pattern
-        SparseKernels.sampledProduct(pattern, dY, x, into: &out, store: store)
-      }
+      let operands = kernelOperands(dY, input: x)
+      sampledProduct(operands.dY, operands.x)  // dW = (dY·Xᵀ) ∘ pattern
       guard needsInputGradient else { return noGradient }
       SparseKernels.multiply(  // dX = Wᵀ·dY
-        transposedPattern, values: weight.value, valuePositions: transposedSource, dY, into: inputGradient)
+        transposedPattern, values: weight.value, valuePositions: transposedSource, operands.dY, into: inputGradient)
     case .graphBLAS:
       writeWeightGradient { out, store in
         guard case .momentum(let fold, let w) = store else {

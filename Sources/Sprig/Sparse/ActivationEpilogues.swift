@@ -82,7 +82,7 @@ extension SparseKernels {
   /// pre-activation, which the SReLU's backward reads. The same values as
   /// the three passes one after another.
   public static func multiply(
-    _ pattern: SparsityPattern, values: [Float], bias: [Float]?, _ x: Matrix, into y: Matrix,
+    _ pattern: SparsityPattern, values: [Float], bias: [Float]?, _ x: some SparseKernelInput, into y: Matrix,
     activating activated: Matrix, srelu: SReLUShape, dropout: DropoutMask?
   ) {
     precondition(srelu.count == pattern.rows, "SpMM: SReLU of \(srelu.count) units after \(pattern.rows) outputs")
@@ -112,7 +112,7 @@ extension SparseKernels {
   /// `z`. The same values as the SpMM, the dropout's backward, the SReLU's
   /// backward and ``rowSums(_:into:)`` one after another.
   public static func multiply(
-    _ pattern: SparsityPattern, values: [Float], valuePositions: [Int32]?, _ x: Matrix, into y: Matrix,
+    _ pattern: SparsityPattern, values: [Float], valuePositions: [Int32]?, _ x: some SparseKernelInput, into y: Matrix,
     throughDropout dropout: DropoutMask?, srelu: SReLUShape, input z: Matrix, sums: inout [Float],
     rowSums: inout [Float]
   ) {
@@ -124,7 +124,7 @@ extension SparseKernels {
   /// The backward SpMM carrying the gradient on through `activation` (see
   /// ``CarriedActivation``; a ReLU's output is `layerInput`).
   static func multiply(
-    _ pattern: SparsityPattern, values: [Float], valuePositions: [Int32]?, _ x: Matrix, into y: Matrix,
+    _ pattern: SparsityPattern, values: [Float], valuePositions: [Int32]?, _ x: some SparseKernelInput, into y: Matrix,
     carrying activation: CarriedActivation, layerInput: Matrix, sums: inout [Float], rowSums: inout [Float]
   ) {
     activation.withEpilogue(rows: pattern.rows, columns: x.columns, layerInput: layerInput, sums: &sums, rowSums: &rowSums) { e in

@@ -1,5 +1,6 @@
-// BFloat16Kernels: the forward SpMM and the SDDMM over bfloat16
-// activations, split into row chunks like their FP32 forms.
+// BFloat16Kernels: the SDDMM over bfloat16 activations and gradients, and
+// the choice of its dot products (the SpMMs take a BFloat16Matrix through
+// SparseKernelInput).
 import SprigKernels
 
 extension SparseKernels {
@@ -10,32 +11,6 @@ extension SparseKernels {
   public static var usesBFloat16DotProducts: Bool {
     get { sprig_kernels_bf16_dot() != 0 }
     set { _ = sprig_kernels_allow_bf16_dot(newValue ? 1 : 0) }
-  }
-
-  /// `Y = W·X + bias` with `X` in bfloat16: as
-  /// ``multiply(_:values:valuePositions:bias:_:into:rectified:)``, reading
-  /// half the bytes per connection, accumulating in FP32.
-  public static func multiply(
-    _ pattern: SparsityPattern, values: [Float], valuePositions: [Int32]? = nil, bias: [Float]? = nil,
-    _ x: BFloat16Matrix, into y: Matrix, rectified: Bool = false
-  ) {
-    precondition(x.rows == pattern.columns, "SpMM: input has \(x.rows) features, pattern has \(pattern.columns) columns")
-    precondition(bias == nil || bias!.count == pattern.rows)
-    var epilogue = sprig_epilogue()
-    epilogue.rectify = rectified ? 1 : 0
-    let batch = x.columns
-    y.reshape(rows: pattern.rows, columns: batch)
-    x.withUnsafeBits { px in
-      y.elements.withUnsafeMutableBufferPointer { py in
-        let (xB, yB) = (px.baseAddress, py.baseAddress)
-        forEachRowBlock(pattern, values: values, valuePositions: valuePositions, bias: bias, epilogue: epilogue, batch: batch) {
-          rp, ci, vp, v, b, e, range, block in
-          sprig_spmm_bf16_rows(
-            rp, ci, vp, v, b, xB, Int64(batch), yB, Int64(batch), Int64(batch),
-            Int64(range.lowerBound), Int64(range.upperBound), e, block)
-        }
-      }
-    }
   }
 
   /// `gradient[k] = Σ_b dY[i, b] · X[j, b]` for each stored entry `k = (i, j)`

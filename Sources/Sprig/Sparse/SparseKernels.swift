@@ -99,7 +99,7 @@ public enum SparseKernels {
   /// result inside the kernel (`max(y, 0)`, NaN to 0, as ``ReLU``).
   public static func multiply(
     _ pattern: SparsityPattern, values: [Float], valuePositions: [Int32]? = nil, bias: [Float]? = nil,
-    _ x: Matrix, into y: Matrix, rectified: Bool = false
+    _ x: some SparseKernelInput, into y: Matrix, rectified: Bool = false
   ) {
     var epilogue = sprig_epilogue()
     epilogue.rectify = rectified ? 1 : 0
@@ -113,7 +113,7 @@ public enum SparseKernels {
   /// row while it is in L1. The same values as ``multiply(_:values:valuePositions:bias:_:into:rectified:)``
   /// followed by the ReLU's backward and ``rowSums(_:into:)``.
   public static func multiply(
-    _ pattern: SparsityPattern, values: [Float], valuePositions: [Int32]? = nil, _ x: Matrix,
+    _ pattern: SparsityPattern, values: [Float], valuePositions: [Int32]? = nil, _ x: some SparseKernelInput,
     maskedBy mask: Matrix, into y: Matrix, rowSums: inout [Float]
   ) {
     var noSums: [Float] = []
@@ -123,24 +123,45 @@ public enum SparseKernels {
   }
 
   /// `Y = W·X + bias`, then `epilogue` on each finished row (its pointers
-  /// must outlive the call).
+  /// must outlive the call), with `X` in FP32 or bfloat16.
   static func multiply(
     _ pattern: SparsityPattern, values: [Float], valuePositions: [Int32]?, bias: [Float]?,
-    _ x: Matrix, into y: Matrix, epilogue: sprig_epilogue
+    _ x: some SparseKernelInput, into y: Matrix, epilogue: sprig_epilogue
   ) {
     precondition(x.rows == pattern.columns, "SpMM: input has \(x.rows) features, pattern has \(pattern.columns) columns")
     precondition(bias == nil || bias!.count == pattern.rows)
     let batch = x.columns
     y.reshape(rows: pattern.rows, columns: batch)
-    x.elements.withUnsafeBufferPointer { px in
-      y.elements.withUnsafeMutableBufferPointer { py in
-        let (xB, yB) = (px.baseAddress, py.baseAddress)
+    y.elements.withUnsafeMutableBufferPointer { py in
+      let yB = py.baseAddress
+      func run(_ spmm: (Range<Int>, _ rp: UnsafePointer<Int32>?, _ ci: UnsafePointer<Int32>?, _ vp: UnsafePointer<Int32>?,
+                        _ v: UnsafePointer<Float>?, _ b: UnsafePointer<Float>?, _ e: UnsafePointer<sprig_epilogue>,
+                        UnsafePointer<sprig_column_block>?) -> Void) {
         forEachRowBlock(pattern, values: values, valuePositions: valuePositions, bias: bias, epilogue: epilogue, batch: batch) {
-          rp, ci, vp, v, b, e, range, block in
-          sprig_spmm_rows(
-            rp, ci, vp, v, b, xB, Int64(batch), yB, Int64(batch), Int64(batch),
-            Int64(range.lowerBound), Int64(range.upperBound), e, block)
+          rp, ci, vp, v, b, e, range, block in spmm(range, rp, ci, vp, v, b, e, block)
         }
+      }
+      switch x {
+      case let m as Matrix:
+        m.elements.withUnsafeBufferPointer { px in
+          let xB = px.baseAddress
+          run { range, rp, ci, vp, v, b, e, block in
+            sprig_spmm_rows(
+              rp, ci, vp, v, b, xB, Int64(batch), yB, Int64(batch), Int64(batch),
+              Int64(range.lowerBound), Int64(range.upperBound), e, block)
+          }
+        }
+      case let m as BFloat16Matrix:
+        m.withUnsafeBits { px in
+          let xB = px.baseAddress
+          run { range, rp, ci, vp, v, b, e, block in
+            sprig_spmm_bf16_rows(
+              rp, ci, vp, v, b, xB, Int64(batch), yB, Int64(batch), Int64(batch),
+              Int64(range.lowerBound), Int64(range.upperBound), e, block)
+          }
+        }
+      default:
+        preconditionFailure("SpMM: an input of type \(type(of: x))")
       }
     }
   }

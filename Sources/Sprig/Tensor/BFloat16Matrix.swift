@@ -10,7 +10,7 @@ import SprigKernels
 /// stored as bfloat16 those rows are half the bytes, and the kernels widen
 /// them to FP32 (exactly) and accumulate in FP32. Like ``Matrix`` this is
 /// a reference type that keeps its storage across batches.
-public final class BFloat16Matrix {
+public final class BFloat16Matrix: SparseKernelInput {
   /// Number of rows (features, for activations).
   public private(set) var rows: Int
   /// Number of columns (samples, for activations).
@@ -94,3 +94,14 @@ public final class BFloat16Matrix {
     return Float(bitPattern: UInt32(y) << 16)
   }
 }
+
+/// What the sparse SpMMs read as their dense operand: a ``Matrix`` (FP32)
+/// or a ``BFloat16Matrix``, feature-major.
+public protocol SparseKernelInput: AnyObject {
+  /// Features (the SpMM's inner dimension).
+  var rows: Int { get }
+  /// Samples (the batch).
+  var columns: Int { get }
+}
+
+extension Matrix: SparseKernelInput {}

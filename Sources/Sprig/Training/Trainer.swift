@@ -71,6 +71,7 @@ public final class Trainer {
     if case .reconstruction(let kind) = objective { reconstructionLoss = kind.makeLoss() } else { reconstructionLoss = nil }
     modelObjective = ModelObjective.handles(objective) ? ModelObjective(objective: objective, model: model, options: options) : nil
     self.optimizer = optimizer ?? options.makeOptimizer()
+    for layer in model.sparseLayers { layer.activationPrecision = options.activationPrecision }
     if let evolution {
       self.evolution = evolution
     } else {

@@ -89,6 +89,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
   /// estimate of log Z (nil: 100 and 2,000; more is slower and tighter).
   public var aisRuns: Int?
   public var aisIntermediateDistributions: Int?
+  /// How sparse layers store the activations and gradients their kernels
+  /// read (``ActivationPrecision``): `fp32`, or `bf16` for half the bytes.
+  public var activationPrecision: ActivationPrecision = .fp32
 
   public init() {}
 
@@ -97,7 +100,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     case learningRateSchedule, zeta
     case evolutionPeriod, evolution, zetaSchedule, evolutionUnit, evolutionEnd, regrowthScale, degreeRecordingPeriod
     case seed, evaluationBatchSize, augmentation, savesResumeState, maxGradientNorm
-    case aisRuns, aisIntermediateDistributions
+    case aisRuns, aisIntermediateDistributions, activationPrecision
   }
 
   /// Reads options where any field may be left out: a left-out field takes
@@ -135,6 +138,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     maxGradientNorm = try c.decodeIfPresent(Float.self, forKey: .maxGradientNorm)
     aisRuns = try c.decodeIfPresent(Int.self, forKey: .aisRuns)
     aisIntermediateDistributions = try c.decodeIfPresent(Int.self, forKey: .aisIntermediateDistributions)
+    activationPrecision = try value(.activationPrecision, d.activationPrecision)
   }
 
   /// The learning rate for step `step` of `totalSteps`.

@@ -52,7 +52,9 @@ final class SparseActivationFusionTests: XCTestCase {
 
   /// Two training steps of the fused model and the chain on the same
   /// batches (the second draws new dropout masks), compared exactly.
-  private func assertFusedEqualsChain(_ build: (UInt64) -> [Layer], file: StaticString = #filePath, line: UInt = #line) {
+  private func assertFusedEqualsChain(
+    _ build: (UInt64) -> [Layer], precision: ActivationPrecision = .fp32, file: StaticString = #filePath, line: UInt = #line
+  ) {
     let threads = Parallel.threadCount
     defer { Parallel.threadCount = threads }
     // One thread on AVX-512 would take the one-pass backward where nothing is carried.
@@ -64,6 +66,8 @@ final class SparseActivationFusionTests: XCTestCase {
       // the one-pass backward that also forms dX and sums dW in another order.
       chain[0].needsInputGradient = false
       for case let sparse as SparseLinear in chain { sparse.allowsOnePassBackward = false }
+      for sparse in fused.sparseLayers { sparse.activationPrecision = precision }
+      for case let sparse as SparseLinear in chain { sparse.activationPrecision = precision }
       let x = randomMatrix(rows: 40, columns: batch, seed: 4)
       let dOut = randomMatrix(rows: 5, columns: batch, seed: 5)
       for step in 1...2 {
@@ -81,6 +85,11 @@ final class SparseActivationFusionTests: XCTestCase {
           file: file, line: line)
       }
     }
+  }
+
+  func testFusedChainsWithBFloat16ActivationsEqualTheLayerByLayerChain() {
+    assertFusedEqualsChain(reluModel, precision: .bf16)
+    assertFusedEqualsChain({ self.sreluModel(seed: $0) }, precision: .bf16)
   }
 
   func testFusedSparseReLUForwardAndGradientsEqualTheLayerByLayerChain() {
