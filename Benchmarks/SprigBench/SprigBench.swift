@@ -8,5 +8,5 @@ struct SprigBench: ParsableCommand {
     commandName: "sprig-bench",
     abstract: "Measure Sprig: sparse kernels against dense sgemm and GraphBLAS, training epochs, accuracy tables.",
     version: Sprig.version,
-    subcommands: [KernelBenchmark.self, BlockingBenchmark.self, EpochBenchmark.self, AccuracyBenchmark.self, ModelsBenchmark.self, ScaleBenchmark.self])
+    subcommands: [KernelBenchmark.self, BlockingBenchmark.self, EpochBenchmark.self, AccuracyBenchmark.self, ModelsBenchmark.self, ScaleBenchmark.self, PyTorchComparison.self])
 }

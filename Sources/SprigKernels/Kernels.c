@@ -431,17 +431,10 @@ void sprig_sddmm_bf16_rows(const int32_t *row_ptr, const int32_t *col_idx, const
 
 // Round to nearest even, as vcvtneps2bf16 does for normal numbers; NaN
 // stays a (quiet) NaN, where the rounding add would carry a NaN with only
-// low mantissa bits into infinity. Written once, in portable C that clang
-// vectorizes, so every variant gives the same bits (the instruction treats
-// subnormal inputs as zero; this keeps them).
-void sprig_bf16_round(const float *x, uint16_t *y, int64_t n) {
-  for (int64_t i = 0; i < n; i++) {
-    uint32_t u;
-    memcpy(&u, x + i, sizeof u);
-    const uint32_t rounded = (u + 0x7FFFu + ((u >> 16) & 1u)) >> 16;
-    y[i] = (uint16_t)((u & 0x7FFFFFFFu) > 0x7F800000u ? (u >> 16) | 0x0040u : rounded);
-  }
-}
+// low mantissa bits into infinity. In integer C rather than the
+// instruction, so that every variant gives the same bits (the instruction
+// treats subnormal inputs as zero; this keeps them).
+void sprig_bf16_round(const float *x, uint16_t *y, int64_t n) { SPRIG_DISPATCH_BF16(bf16_round, x, y, n); }
 
 void sprig_bf16_widen(const uint16_t *x, float *y, int64_t n) {
   for (int64_t i = 0; i < n; i++) y[i] = bf16_widen(x[i]);

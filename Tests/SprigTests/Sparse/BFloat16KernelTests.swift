@@ -119,6 +119,23 @@ final class BFloat16KernelTests: XCTestCase {
     XCTAssertEqual(BFloat16Matrix.rounded(-.infinity), -.infinity)
   }
 
+  func testEveryCodePathRoundsToTheSameBitsAsTheReferenceRule() {
+    // Round half to even on the upper 16 bits; NaN quieted (bit 6 of the
+    // upper half set) instead of rounded.
+    func reference(_ f: Float) -> UInt16 {
+      let u = f.bitPattern
+      return f.isNaN ? UInt16(u >> 16) | 0x40 : UInt16(truncatingIfNeeded: (u &+ 0x7FFF &+ ((u >> 16) & 1)) >> 16)
+    }
+    var g = SeededGenerator(seed: 54)
+    let specials: [Float] = [0, -0, .infinity, -.infinity, .nan, Float(bitPattern: 0x7F80_0001), .leastNonzeroMagnitude,
+      -.leastNormalMagnitude, .greatestFiniteMagnitude, 1 + 0x1p-8, 1 + 3 * 0x1p-8, Float(bitPattern: 0x0000_8000)]
+    let values = specials + (0..<997).map { _ in Float(bitPattern: UInt32(truncatingIfNeeded: g.next())) }
+    let m = Matrix(rows: 1, columns: values.count, elements: values)
+    forEachBFloat16CodePath { path in
+      XCTAssertEqual(BFloat16Matrix(rounding: m).bits, values.map(reference), path)
+    }
+  }
+
   func testNaNStaysNaNEvenWithOnlyLowMantissaBits() {
     // A NaN whose payload is all below bit 16 would round into infinity.
     XCTAssertTrue(BFloat16Matrix.rounded(Float(bitPattern: 0x7F80_0001)).isNaN)
