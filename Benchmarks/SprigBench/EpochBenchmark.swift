@@ -25,7 +25,8 @@ struct EpochBenchmark: ParsableCommand {
   @Option(help: "Sparsity ε.") var epsilon: Double = 20
   @Option(help: "Use only the first N training samples.") var trainLimit: Int?
   @Option(help: "Use only the first N test samples.") var testLimit: Int = 2000
-  @Option(help: "Engines to run, comma-separated: sprig, graphblas, dense.") var engines: String = "sprig,graphblas,dense"
+  @Option(help: "Engines to run, comma-separated: sprig, sprig-bf16 (bf16 activations), graphblas, dense.")
+  var engines: String = "sprig,sprig-bf16,graphblas,dense"
   @Option(help: "Threads.") var threads: Int?
   @Option(help: "Write the records as JSON to this path.") var json: String?
   @OptionGroup var experiment: ExperimentOptions
@@ -43,12 +44,16 @@ struct EpochBenchmark: ParsableCommand {
     Machine.warnAboutSetup()
     var records: [EpochRecord] = []
     for engine in engines.split(separator: ",").map(String.init) {
+      guard ["sprig", "sprig-bf16", "graphblas", "dense"].contains(engine) else {
+        throw ValidationError("unknown engine \(engine) (sprig, sprig-bf16, graphblas, dense)")
+      }
       let config = MLPConfiguration(
         inputSize: data.train.featureCount, hiddenSizes: sizes, outputSize: 10, epsilon: engine == "dense" ? nil : epsilon)
       let model = try config.makeModel(seed: 0)
       if engine == "graphblas" { for layer in model.sparseLayers { layer.backend = .graphBLAS } }
       var options = TrainingOptions()
       options.epochs = 1
+      if engine == "sprig-bf16" { options.activationPrecision = .bf16 }
       options.learningRate = 0.05  // one rate every engine trains stably with: this measures speed
       let trainer = Trainer(model: model, options: options)
       let start = Date()
@@ -71,7 +76,8 @@ struct EpochBenchmark: ParsableCommand {
     }
     if let sprig = records.first(where: { $0.engine == "sprig" }) {
       for other in records where other.engine != "sprig" {
-        print("sprig vs \(other.engine): " + String(format: "%.1f× the samples per second", sprig.samples_per_second / other.samples_per_second))
+        let (faster, slower) = other.engine == "sprig-bf16" ? (other, sprig) : (sprig, other)
+        print("\(faster.engine) vs \(slower.engine): " + String(format: "%.2f× the samples per second", faster.samples_per_second / slower.samples_per_second))
       }
     }
     if let json {

@@ -19,7 +19,7 @@ struct ScaleRecord: Codable {
   var activation_precision: String
   /// Seconds for one epoch of the whole training set (60,000 samples):
   /// measured when `batches_timed` covers the epoch, else extrapolated
-  /// from the median batch time of `batches_timed` batches.
+  /// from the training throughput over `batches_timed` batches.
   var seconds_per_epoch: Double
   var batches_timed: Int
   var microseconds_per_sample: Double
@@ -40,7 +40,7 @@ struct ScaleBenchmark: ParsableCommand {
   var networks: String = "784-10000-10000-10000-10,784-1000000-10,784-10000000-10"
   @Option(help: "SET's ε per network, comma-separated (one value: for all).") var epsilon: String = "20,20,2"
   @Option(help: "Batch size per network, comma-separated (one value: for all).") var batch: String = "128,128,32"
-  @Option(help: "Batches timed per network (0: the whole epoch).") var batches: Int = 20
+  @Option(help: "Batches timed per network, comma-separated (0: the whole epoch).") var batches: String = "0,20,20"
   @Option(help: "Threads.") var threads: Int?
   @Option(help: "Sparse layers' activations: fp32 or bf16.") var activationPrecision: ActivationPrecision = .fp32
   @Option(help: "Write the records as a JSON array to this path.") var json: String?
@@ -69,7 +69,7 @@ struct ScaleBenchmark: ParsableCommand {
     }
     let epsilons = try perNetwork(epsilon, "epsilon", count: shapes.count) { Double($0).flatMap { $0 > 0 ? $0 : nil } }
     let batchSizes = try perNetwork(batch, "batch", count: shapes.count) { Int($0).flatMap { $0 > 0 ? $0 : nil } }
-    guard batches >= 0 else { throw ValidationError("--batches must be 0 or more") }
+    let batchCounts = try perNetwork(batches, "batches", count: shapes.count) { Int($0).flatMap { $0 >= 0 ? $0 : nil } }
     var full = try DatasetSplit.load(.fashionMNIST, roots: dataRoot.roots, testLimit: 256)
     full.normalize(.standardize)
     let epochSamples = full.train.count
@@ -81,7 +81,7 @@ struct ScaleBenchmark: ParsableCommand {
     var records: [ScaleRecord] = []
     for (n, widths) in shapes.enumerated() {
       let batchSize = batchSizes[n]
-      let timed = batches == 0 ? (epochSamples + batchSize - 1) / batchSize : min(batches, epochSamples / batchSize)
+      let timed = batchCounts[n] == 0 ? (epochSamples + batchSize - 1) / batchSize : min(batchCounts[n], epochSamples / batchSize)
       var data = full
       if timed * batchSize < epochSamples {
         data = try DatasetSplit.load(.fashionMNIST, roots: dataRoot.roots, trainLimit: timed * batchSize, testLimit: 256)
@@ -100,13 +100,19 @@ struct ScaleBenchmark: ParsableCommand {
       // including the first batch's page faults: a whole epoch's rate when
       // every batch is timed.
       let seconds = Double(epochSamples) / history[0].samplesPerSecond
+      // A run's last epoch ends without rewiring: one SET step (ζ 0.3) on
+      // every sparse layer, timed as the epochs before it would take it.
+      var evolutionRNG = SeededGenerator(seed: 1)
+      let rewireStart = Date()
+      for layer in model.sparseLayers { _ = SETEvolution(zeta: 0.3).rewire(layer, using: &evolutionRNG) }
+      let rewire = Date().timeIntervalSince(rewireStart)
       let peak = Machine.peakRSS
       let r = ScaleRecord(
         shape: widths.map(String.init).joined(separator: "-"), epsilon: epsilons[n], connections: model.connectionCount,
         parameters: model.parameterCount, batch: batchSize, threads: Parallel.threadCount,
         activation_precision: activationPrecision.rawValue, seconds_per_epoch: seconds,
         batches_timed: timed, microseconds_per_sample: seconds / Double(epochSamples) * 1e6,
-        rewire_seconds: history[0].rewireSeconds, peak_rss_bytes: peak,
+        rewire_seconds: rewire, peak_rss_bytes: peak,
         peak_rss_bytes_per_connection: Double(peak) / Double(max(model.connectionCount, 1)),
         machine: "\(Machine.cpuModel), \(Machine.cores) cores", git_commit: Machine.gitCommit, command: Machine.commandLine)
       records.append(r)

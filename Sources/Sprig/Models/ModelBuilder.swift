@@ -295,6 +295,17 @@ struct ModelBuilder {
     // channels × kernel²; 4 gates of an LSTM), in Double because the
     // product of 2^24-sized factors can overflow Int.
     var estimate = Double(d.units ?? 0) * Double(n)
+    // A sparse layer holds only its connections: ε(n+m) of them, or its
+    // density's share (a file's count is known only once it is read). A
+    // 784 → 10M layer at ε = 2 has 20 M, not 7.8 G.
+    if d.type == .sparseLinear, let topology = d.topology, topology.kind != .file {
+      let m = Double(d.units ?? 0)
+      if let density = topology.density {
+        estimate *= min(max(density, 0), 1)
+      } else if let epsilon = topology.epsilon {
+        estimate = min(estimate, max(epsilon, 0) * (Double(n) + m))
+      }
+    }
     if case .image(let s) = shape, d.filters != nil {
       estimate = max(estimate, Double(d.filters ?? 0) * Double(s.channels) * Double(d.kernel ?? 0) * Double(d.kernel ?? 0))
     }

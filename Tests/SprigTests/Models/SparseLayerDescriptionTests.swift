@@ -29,6 +29,21 @@ final class SparseLayerDescriptionTests: XCTestCase {
     return try Checkpoint(contentsOf: url).model
   }
 
+  func testASparseLayerIsBoundedByItsConnectionsNotItsDenseSize() throws {
+    let builder = ModelBuilder(source: "test", shape: .features(784))
+    let fail = { (field: String?, message: String) in
+      ModelDescriptionError(source: "test", layer: 0, type: .sparseLinear, field: field, message: message)
+    }
+    // 784 → 10 M: 7.8 G weights dense, about 20 M connections at ε = 2.
+    let wide = LayerDescription.sparseLinear(units: 10_000_000, topology: TopologyDescription(kind: .er, epsilon: 2))
+    XCTAssertNoThrow(try builder.checkSizes(wide, inputs: 784, fail: fail))
+    XCTAssertThrowsError(try builder.checkSizes(.linear(units: 10_000_000), inputs: 784, fail: fail), "dense, it is refused")
+    let crowded = LayerDescription.sparseLinear(units: 10_000_000, topology: TopologyDescription(kind: .er, epsilon: 300))
+    XCTAssertThrowsError(try builder.checkSizes(crowded, inputs: 784, fail: fail), "3 G connections are refused")
+    let dense = LayerDescription.sparseLinear(units: 10_000_000, topology: TopologyDescription(kind: .er, density: 0.5))
+    XCTAssertThrowsError(try builder.checkSizes(dense, inputs: 784, fail: fail), "half of 7.8 G is refused")
+  }
+
   func testASparseConvolutionIsBuiltFromItsJSON() throws {
     let json = try Self.sparseCNN.json()
     let model = try Sequential(description: ModelDescription(json: json, source: "test"), seed: 1)
