@@ -29,6 +29,25 @@ fi
 if command -v python3 >/dev/null; then
   python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); assert len(r) == 6 and all(x["seconds"] > 0 for x in r), r; print("ok   blocking records parse")' "$bench/blocking.json"
 fi
+# bf16 kernel rows beside FP32 ones (each validated against the FP32
+# kernels before timing), the scale and dense-model rows, on small shapes.
+.build/debug/sprig-bench kernels --shapes 200x300 --densities 10 --threads 1 --no-graphblas --json "$bench/kernels.json" >/dev/null
+.build/debug/sprig-bench scale --networks 784-300-10 --epsilon 5 --batch 64 --batches 3 --threads 1 --json "$bench/scale.json"
+.build/debug/sprig-bench dense --models cnn --train-limit 256 --test-limit 200 --threads 1 --no-pytorch --json "$bench/dense.json"
+if command -v python3 >/dev/null; then
+  python3 - "$bench" <<'PY'
+import json, sys
+k = json.load(open(sys.argv[1] + "/kernels.json"))
+bf16 = {r["op"] for r in k if r["precision"] == "bf16" and r["speedup_vs_fp32"] > 0}
+assert {"forward", "backward", "sddmm"} <= bf16, bf16
+s = json.load(open(sys.argv[1] + "/scale.json"))
+assert len(s) == 1 and s[0]["shape"] == "784-300-10" and s[0]["batches_timed"] == 3, s
+assert s[0]["seconds_per_epoch"] > 0 and s[0]["peak_rss_bytes"] > 0 and s[0]["connections"] > 0, s
+d = json.load(open(sys.argv[1] + "/dense.json"))
+assert [r["engine"] for r in d] == ["sprig"] and d[0]["samples_per_second"] > 0, d
+print("ok   kernels (bf16 rows), scale and dense records parse")
+PY
+fi
 # The models table on small subsets through `sprig train --model`: a sparse
 # CNN and LSTM, and the SET-RBM, SET-VAE, SET-GAN and SET-Siamese net.
 .build/debug/sprig-bench models --quick --datasets fashion-mnist \

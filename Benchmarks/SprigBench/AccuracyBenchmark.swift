@@ -157,7 +157,12 @@ struct AccuracyBenchmark: ParsableCommand {
 
   static func loadRecords(_ runs: URL) throws -> [AccuracyRecord] {
     let files = try FileManager.default.contentsOfDirectory(at: runs, includingPropertiesForKeys: nil).filter { $0.pathExtension == "json" }
-    return try files.sorted { $0.path < $1.path }.map { try JSONDecoder().decode(AccuracyRecord.self, from: Data(contentsOf: $0)) }
+    return try files.sorted { $0.path < $1.path }.map {
+      var record = try JSONDecoder().decode(AccuracyRecord.self, from: Data(contentsOf: $0))
+      // bf16 runs are their own rows of the tables.
+      if let precision = record.activation_precision, precision != "fp32" { record.settings += "-\(precision)" }
+      return record
+    }
   }
 
   /// The architecture and training options of `model` under `setting`:

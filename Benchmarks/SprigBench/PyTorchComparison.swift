@@ -30,6 +30,7 @@ struct PyTorchComparison: ParsableCommand {
   @Option(help: "Models, comma-separated: cnn (Fashion-MNIST), lstm (MNIST row by row).") var models: String = "cnn,lstm"
   @Option(help: "Threads, for Sprig and PyTorch alike.") var threads: Int = 2
   @Option(help: "Use only the first N training samples.") var trainLimit: Int?
+  @Option(help: "Use only the first N test samples (Sprig's side; a smoke run).") var testLimit: Int?
   @Option(help: "The python3 whose torch runs the PyTorch side (rows skipped when it has none).") var python: String = "python3"
   @Flag(help: "Skip PyTorch.") var noPytorch = false
   @Option(help: "Write the records as a JSON array to this path.") var json: String?
@@ -46,7 +47,7 @@ struct PyTorchComparison: ParsableCommand {
     var records: [DenseModelRecord] = []
     for name in names {
       let dataset: DatasetName = name == "cnn" ? .fashionMNIST : .mnist
-      var split = try DatasetSplit.load(dataset, roots: dataRoot.roots, trainLimit: trainLimit)
+      var split = try DatasetSplit.load(dataset, roots: dataRoot.roots, trainLimit: trainLimit, testLimit: testLimit)
       split.normalize(.standardize)
       let result = name == "cnn"
         ? try CNNExample.run(on: split, head: .dense, epochs: 1)

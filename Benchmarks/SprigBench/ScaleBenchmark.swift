@@ -95,10 +95,17 @@ struct ScaleBenchmark: ParsableCommand {
       (options.epochs, options.batchSize, options.evaluationBatchSize) = (1, batchSize, batchSize)
       options.activationPrecision = activationPrecision
       options.savesResumeState = false
+      // One batch first, untimed: it faults in the layers' buffers (a 784-1M-10
+      // network's first batch took about 3 s, the others 0.3 s) and settles
+      // the kernels' adaptive choices. A whole-epoch measurement keeps it.
+      if timed * batchSize < epochSamples {
+        var warmUp = try DatasetSplit.load(.fashionMNIST, roots: dataRoot.roots, trainLimit: batchSize, testLimit: batchSize)
+        warmUp.normalize(.standardize)
+        _ = try Trainer(model: model, options: options).fit(warmUp)
+      }
       let history = try Trainer(model: model, options: options).fit(data)
-      // The training steps' own throughput (no test pass, no rewiring),
-      // including the first batch's page faults: a whole epoch's rate when
-      // every batch is timed.
+      // The training steps' own throughput (no test pass, no rewiring): a
+      // whole epoch's rate when every batch is timed.
       let seconds = Double(epochSamples) / history[0].samplesPerSecond
       // A run's last epoch ends without rewiring: one SET step (ζ 0.3) on
       // every sparse layer, timed as the epochs before it would take it.

@@ -172,6 +172,20 @@ void sprig_bf16_round(const float *x, uint16_t *y, int64_t n);
 /// y[i] = the float of bfloat16 x[i] (exact).
 void sprig_bf16_widen(const uint16_t *x, float *y, int64_t n);
 
+/// MARK: Recurrent gates (Gates.c)
+
+/// σ(x) and tanh(x) as the gate kernels compute them (for tests).
+float sprig_gate_logistic(float x);
+float sprig_gate_tanh(float x);
+/// An LSTM step's gates over n = H·B units: a = [i; f; o; g] pre-activations
+/// (4n) in, activated gates out; state = [h; c] (2n) of the previous step;
+/// writes c_{t-1}, tanh c_t and next = [h_t; c_t].
+void sprig_lstm_gates_forward(float *a, const float *state, float *previous_cell, float *cell_tanh, float *next,
+                              int64_t n);
+/// A GRU step's gates: a = input products (3n) in, [r; u; n] out; p = hidden
+/// products (3n); next[k] = (1 − u)·n + u·previous[k].
+void sprig_gru_gates_forward(float *a, const float *p, const float *previous, float *next, int64_t n);
+
 /// A task of a parallel loop: `index` in [0, count).
 typedef void (*sprig_task_fn)(void *context, int64_t index);
 
