@@ -172,6 +172,11 @@ void sprig_bf16_round(const float *x, uint16_t *y, int64_t n);
 /// y[i] = the float of bfloat16 x[i] (exact).
 void sprig_bf16_widen(const uint16_t *x, float *y, int64_t n);
 
+/// One input pixel's row (n samples) of a max-pooling window: y and winner
+/// start from x (first) or take x where it is strictly larger; winner[j] is
+/// index + j for the rows this pixel wins.
+void sprig_max_pool_row(const float *x, float *y, int32_t *winner, int32_t index, int64_t n, int first);
+
 /// MARK: Recurrent gates (Gates.c)
 
 /// σ(x) and tanh(x) as the gate kernels compute them (for tests).

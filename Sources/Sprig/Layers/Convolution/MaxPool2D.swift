@@ -1,4 +1,5 @@
 // MaxPool2D: the largest value of each window, per channel.
+import SprigKernels
 
 /// Max pooling over `k × k` windows, channel by channel, on CHWN batches
 /// (see ``Conv2D`` for the layout):
@@ -37,20 +38,11 @@ public final class MaxPool2D: PoolingLayer {
           let (xs, ys, arg) = (xs.baseAddress!, ys.baseAddress!, arg.baseAddress!)
           forEachWindow { window, pixels in
             let o = window * b
-            var first = true
+            var first: Int32 = 1
             for pixel in pixels {
               let i = pixel * b
-              if first {
-                first = false
-                for j in 0..<b { ys[o + j] = xs[i + j]; arg[o + j] = Int32(i + j) }
-              } else {
-                // Selects rather than branches, so the loop vectorises.
-                for j in 0..<b {
-                  let v = xs[i + j], better = v > ys[o + j]
-                  ys[o + j] = better ? v : ys[o + j]
-                  arg[o + j] = better ? Int32(i + j) : arg[o + j]
-                }
-              }
+              sprig_max_pool_row(xs + i, ys + o, arg + o, Int32(i), Int64(b), first)
+              first = 0
             }
           }
         }
