@@ -108,9 +108,7 @@ struct AccuracyBenchmark: ParsableCommand {
               continue
             }
             let record = try train(data: data, dataset: datasetName, model: model, setting: setting, seed: seed, folder: runs)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(record).write(to: file, options: .atomic)
+            try writeRecordJSON(record, to: file, atomically: true)
             print(
               "\(datasetName) \(model) \(setting) seed \(seed): "
                 + String(format: "best %.2f%%, final %.2f%%, %.0f samples/s, %d connections", record.best_test_accuracy * 100,
@@ -123,9 +121,7 @@ struct AccuracyBenchmark: ParsableCommand {
           settingList.filter { !(model == "mlp" && $0 == "sprig" && settingList.count > 1) }.map { (model: model, setting: $0) }
         }
         let probe = try probeThroughput(data: data, dataset: datasetName, combinations: combinations)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(probe).write(to: folder.appendingPathComponent("throughput-\(datasetName).json"), options: .atomic)
+        try writeRecordJSON(probe, to: folder.appendingPathComponent("throughput-\(datasetName).json"), atomically: true)
         for r in probe {
           print(String(format: "\(datasetName) \(r.model) \(r.settings): %.0f samples/s timed together", r.samples_per_second)
             + (r.ratio_to_dense.map { String(format: ", %.1f× the dense MLP", $0) } ?? ""))
@@ -222,7 +218,7 @@ struct AccuracyBenchmark: ParsableCommand {
       evolution_time_share: history.map(\.rewireSeconds).reduce(0, +) / max(epochSeconds.reduce(0, +), 1e-9),
       connections: network.connectionCount, parameters: network.parameterCount, checkpoint_bytes: checkpointBytes,
       peak_rss_bytes: Machine.peakRSS, augmented: augmented, threads: Parallel.threadCount,
-      machine: "\(Machine.cpuModel), \(Machine.cores) cores", git_commit: Machine.gitCommit,
+      machine: Machine.name, git_commit: Machine.gitCommit,
       finished: Date().formatted(.iso8601), command: Machine.commandLine,
       sprig_train_command: sprigTrainCommand(dataset: dataset, model: model, setting: setting, seed: seed),
       activation_precision: activationPrecision.rawValue)

@@ -72,9 +72,7 @@ struct BlockingBenchmark: ParsableCommand {
       }
     }
     if let json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      try encoder.encode(records).write(to: URL(fileURLWithPath: json))
+      try writeRecordJSON(records, to: URL(fileURLWithPath: json))
     }
   }
 

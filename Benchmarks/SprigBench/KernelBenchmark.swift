@@ -247,9 +247,7 @@ struct KernelBenchmark: ParsableCommand {
       }
     }
     if let json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      try encoder.encode(records).write(to: URL(fileURLWithPath: json))
+      try writeRecordJSON(records, to: URL(fileURLWithPath: json))
     }
   }
 

@@ -87,9 +87,7 @@ struct ModelsBenchmark: ParsableCommand {
             let result = try Self.record(
               folder: folder, dataset: dataset, model: model, seed: seed, epochs: epochs, command: command,
               threads: threadCount)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(result).write(to: record)
+            try writeRecordJSON(result, to: record)
           }
         }
       }
@@ -118,7 +116,7 @@ struct ModelsBenchmark: ParsableCommand {
       median_epoch_seconds: history.map(\.epochSeconds).sorted()[history.count / 2],
       sparse_connections: sparse.reduce(0) { $0 + $1.connectionCount },
       sparse_dense_equivalent: sparse.reduce(0) { $0 + $1.inputSize * $1.outputSize }, parameters: network.parameterCount,
-      command: command, threads: threads, machine: "\(Machine.cpuModel), \(Machine.cores) cores",
+      command: command, threads: threads, machine: Machine.name,
       git_commit: Machine.gitCommit, finished: Date().formatted(.iso8601))
   }
 

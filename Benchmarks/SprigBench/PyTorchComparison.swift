@@ -43,7 +43,7 @@ struct PyTorchComparison: ParsableCommand {
     for name in names where !["cnn", "lstm"].contains(name) { throw ValidationError("unknown model \(name) (cnn, lstm)") }
     print("sprig-bench dense — \(Machine.header), \(Machine.threadsInUse)")
     Machine.warnAboutSetup()
-    let machine = "\(Machine.cpuModel), \(Machine.cores) cores"
+    let machine = Machine.name
     var records: [DenseModelRecord] = []
     for name in names {
       let dataset: DatasetName = name == "cnn" ? .fashionMNIST : .mnist
@@ -71,9 +71,7 @@ struct PyTorchComparison: ParsableCommand {
           + (r.speedup_vs_pytorch.map { String(format: "  %.2f×", $0) } ?? ""))
     }
     if let json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      try encoder.encode(records).write(to: URL(fileURLWithPath: json))
+      try writeRecordJSON(records, to: URL(fileURLWithPath: json))
     }
   }
 
@@ -117,7 +115,7 @@ struct PyTorchComparison: ParsableCommand {
       var test_accuracy: Double
       var torch_version: String
     }
-    let machine = "\(Machine.cpuModel), \(Machine.cores) cores"
+    let machine = Machine.name
     return try String(decoding: data, as: UTF8.self).split(separator: "\n").map { line in
       let r = try JSONDecoder().decode(Row.self, from: Data(line.utf8))
       return DenseModelRecord(

@@ -82,11 +82,9 @@ struct ScaleBenchmark: ParsableCommand {
     for (n, widths) in shapes.enumerated() {
       let batchSize = batchSizes[n]
       let timed = batchCounts[n] == 0 ? (epochSamples + batchSize - 1) / batchSize : min(batchCounts[n], epochSamples / batchSize)
-      var data = full
-      if timed * batchSize < epochSamples {
-        data = try DatasetSplit.load(.fashionMNIST, roots: dataRoot.roots, trainLimit: timed * batchSize, testLimit: 256)
-        data.normalize(.standardize)
-      }
+      // The timed batches and the warm-up batch are prefixes of the one
+      // standardised split (the statistics of all 60,000 samples).
+      let data = DatasetSplit(name: full.name, train: full.train.prefix(timed * batchSize), test: full.test)
       Machine.resetPeakRSS()
       let config = MLPConfiguration(
         inputSize: 784, hiddenSizes: Array(widths.dropFirst().dropLast()), outputSize: 10, epsilon: epsilons[n])
@@ -99,8 +97,7 @@ struct ScaleBenchmark: ParsableCommand {
       // network's first batch took about 3 s, the others 0.3 s) and settles
       // the kernels' adaptive choices. A whole-epoch measurement keeps it.
       if timed * batchSize < epochSamples {
-        var warmUp = try DatasetSplit.load(.fashionMNIST, roots: dataRoot.roots, trainLimit: batchSize, testLimit: batchSize)
-        warmUp.normalize(.standardize)
+        let warmUp = DatasetSplit(name: full.name, train: full.train.prefix(batchSize), test: full.test.prefix(batchSize))
         _ = try Trainer(model: model, options: options).fit(warmUp)
       }
       let history = try Trainer(model: model, options: options).fit(data)
@@ -121,7 +118,7 @@ struct ScaleBenchmark: ParsableCommand {
         batches_timed: timed, microseconds_per_sample: seconds / Double(epochSamples) * 1e6,
         rewire_seconds: rewire, peak_rss_bytes: peak,
         peak_rss_bytes_per_connection: Double(peak) / Double(max(model.connectionCount, 1)),
-        machine: "\(Machine.cpuModel), \(Machine.cores) cores", git_commit: Machine.gitCommit, command: Machine.commandLine)
+        machine: Machine.name, git_commit: Machine.gitCommit, command: Machine.commandLine)
       records.append(r)
       print(
         r.shape.padding(toLength: 28, withPad: " ", startingAt: 0)
@@ -130,9 +127,7 @@ struct ScaleBenchmark: ParsableCommand {
             Double(peak) / Double(1 << 30), r.peak_rss_bytes_per_connection))
     }
     if let json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      try encoder.encode(records).write(to: URL(fileURLWithPath: json))
+      try writeRecordJSON(records, to: URL(fileURLWithPath: json))
     }
   }
 }

@@ -57,7 +57,7 @@ extension AccuracyBenchmark {
       ThroughputRecord(
         dataset: dataset, model: combination.model, settings: combination.setting, samples_per_second: rate,
         ratio_to_dense: dense.map { rate / $0 }, batches_per_round: batches, rounds: rounds, threads: Parallel.threadCount,
-        machine: "\(Machine.cpuModel), \(Machine.cores) cores", git_commit: Machine.gitCommit, measured: now)
+        machine: Machine.name, git_commit: Machine.gitCommit, measured: now)
     }
   }
 }

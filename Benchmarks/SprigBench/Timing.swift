@@ -61,6 +61,9 @@ enum Machine {
 
   static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
 
+  /// The CPU and its cores, as the records name the machine.
+  static var name: String { "\(cpuModel), \(cores) cores" }
+
   /// Peak resident set size of this process, in bytes (from /proc/self/status).
   static var peakRSS: Int {
     let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
@@ -119,4 +122,11 @@ enum Machine {
     "\(cpuModel), \(cores) cores, kernels \(SparseKernels.instructionSet.rawValue), Sprig \(Sprig.version), "
       + "GraphBLAS \(GraphBLASMatrix.libraryVersion), \(BLAS.libraryVersion), \(Date().formatted(.iso8601))"
   }
+}
+
+/// Writes `value` as the records' JSON: pretty-printed, keys sorted.
+func writeRecordJSON(_ value: some Encodable, to url: URL, atomically: Bool = false) throws {
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+  try encoder.encode(value).write(to: url, options: atomically ? .atomic : [])
 }

@@ -26,11 +26,7 @@ public struct AlignedFloats: RandomAccessCollection, MutableCollection, Expressi
 
     /// Uninitialised storage for `count` floats.
     init(count: Int) {
-      let bytes = Swift.max(count, 1) * MemoryLayout<Float>.stride
-      let large = HugePages.enabled && bytes >= HugePages.threshold
-      let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: large ? HugePages.pageSize : 64)
-      // Advised before the first touch, so the page faults themselves take 2 MB pages.
-      if large { HugePages.advise(UnsafeMutableRawBufferPointer(start: raw, count: bytes)) }
+      let raw = HugePages.allocate(byteCount: count * MemoryLayout<Float>.stride)
       base = raw.bindMemory(to: Float.self, capacity: Swift.max(count, 1))
       self.count = count
       self.capacity = count

@@ -33,10 +33,7 @@ public final class BFloat16Matrix: SparseKernelInput {
   deinit { base.deallocate() }
 
   private static func allocate(_ count: Int) -> (UnsafeMutablePointer<UInt16>, Int) {
-    let bytes = max(count, 1) * MemoryLayout<UInt16>.stride
-    let large = HugePages.enabled && bytes >= HugePages.threshold
-    let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: large ? HugePages.pageSize : 64)
-    if large { HugePages.advise(UnsafeMutableRawBufferPointer(start: raw, count: bytes)) }
+    let raw = HugePages.allocate(byteCount: count * MemoryLayout<UInt16>.stride)
     let base = raw.bindMemory(to: UInt16.self, capacity: max(count, 1))
     base.initialize(repeating: 0, count: max(count, 1))
     return (base, max(count, 1))
@@ -103,14 +100,3 @@ public final class BFloat16Matrix: SparseKernelInput {
     return Float(bitPattern: UInt32(y) << 16)
   }
 }
-
-/// What the sparse SpMMs read as their dense operand: a ``Matrix`` (FP32)
-/// or a ``BFloat16Matrix``, feature-major.
-public protocol SparseKernelInput: AnyObject {
-  /// Features (the SpMM's inner dimension).
-  var rows: Int { get }
-  /// Samples (the batch).
-  var columns: Int { get }
-}
-
-extension Matrix: SparseKernelInput {}
