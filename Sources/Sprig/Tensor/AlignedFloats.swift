@@ -26,7 +26,7 @@ public struct AlignedFloats: RandomAccessCollection, MutableCollection, Expressi
 
     /// Uninitialised storage for `count` floats.
     init(count: Int) {
-      let raw = HugePages.allocate(byteCount: count * MemoryLayout<Float>.stride)
+      let raw = HugePages.allocate(byteCount: Swift.max(count, 1) * MemoryLayout<Float>.stride)
       base = raw.bindMemory(to: Float.self, capacity: Swift.max(count, 1))
       self.count = count
       self.capacity = count

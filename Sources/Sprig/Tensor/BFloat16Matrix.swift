@@ -33,7 +33,7 @@ public final class BFloat16Matrix: SparseKernelInput {
   deinit { base.deallocate() }
 
   private static func allocate(_ count: Int) -> (UnsafeMutablePointer<UInt16>, Int) {
-    let raw = HugePages.allocate(byteCount: count * MemoryLayout<UInt16>.stride)
+    let raw = HugePages.allocate(byteCount: max(count, 1) * MemoryLayout<UInt16>.stride)
     let base = raw.bindMemory(to: UInt16.self, capacity: max(count, 1))
     base.initialize(repeating: 0, count: max(count, 1))
     return (base, max(count, 1))

@@ -23,12 +23,14 @@ public enum HugePages {
   /// (`sprig-bench --no-huge-pages`). Buffers keep the pages they have.
   nonisolated(unsafe) public static var enabled = true
 
-  /// `byteCount` bytes (at least 1), 64-byte aligned, or 2 MB aligned and
+  /// `byteCount` bytes (callers ask for at least one element's, as an
+  /// empty buffer still initialises one), 64-byte aligned, or 2 MB aligned and
   /// advised onto huge pages from ``threshold`` on (before the first touch,
   /// so the page faults themselves take 2 MB pages): the storage of
   /// ``AlignedFloats`` and ``BFloat16Matrix``.
   static func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
-    let bytes = max(byteCount, 1)
+    precondition(byteCount > 0, "HugePages.allocate: \(byteCount) bytes")
+    let bytes = byteCount
     let large = enabled && bytes >= threshold
     let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: large ? pageSize : 64)
     if large { advise(UnsafeMutableRawBufferPointer(start: raw, count: bytes)) }
